@@ -1,0 +1,209 @@
+//! `verbatim ingest`: sources to quotes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+use rayon::prelude::*;
+use verbatim_ingest::{Format, IngestOptions, Ingested, Source, document_ids, ingest};
+use verbatim_model::{Quote, Roster, write_jsonl};
+
+use crate::config::Context;
+use crate::output;
+use crate::progress;
+use crate::sources::{self, SourceFile};
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Files or folders (folders recurse); default: the project's sources.
+    paths: Vec<PathBuf>,
+    /// Roster CSV (default: the project's roster).
+    #[arg(long, value_name = "FILE")]
+    roster: Option<PathBuf>,
+    /// Read every source as this format (text, vtt, srt, docx) instead of detecting it.
+    #[arg(long)]
+    format: Option<Format>,
+    /// Longest quote in words; longer paragraphs are split at sentence ends (0: never).
+    #[arg(long, value_name = "N")]
+    max_words: Option<usize>,
+    /// Keep interviewer turns as quotes.
+    #[arg(long)]
+    keep_interviewer: bool,
+    /// An interviewer's name (repeatable), besides front matter and roster role.
+    #[arg(long, value_name = "NAME")]
+    interviewer: Vec<String>,
+    /// Round for sources that do not name one.
+    #[arg(long)]
+    round: Option<String>,
+    /// Print quotes as JSON Lines instead of the summary.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The result of ingesting a set of files, in file order.
+pub struct Ingestion {
+    pub files: Vec<(SourceFile, Ingested)>,
+    pub roster: Option<PathBuf>,
+}
+
+impl Ingestion {
+    pub fn quotes(&self) -> impl Iterator<Item = &Quote> {
+        self.files.iter().flat_map(|(_, ingested)| &ingested.quotes)
+    }
+}
+
+pub fn run(context: &Context, args: &IngestArgs) -> anyhow::Result<()> {
+    let project_run = args.paths.is_empty();
+    let ingestion = ingest_files(context, args)?;
+    let written = match (&context.project, project_run) {
+        (Some(project), true) => {
+            let path = project.state_path("quotes.jsonl");
+            write_jsonl(&path, ingestion.quotes())?;
+            let shown = path
+                .strip_prefix(&project.root)
+                .unwrap_or(&path)
+                .to_path_buf();
+            Some((shown, project.config.name.clone()))
+        }
+        _ => None,
+    };
+    if !context.quiet {
+        for (file, ingested) in &ingestion.files {
+            for warning in &ingested.warnings {
+                eprintln!("warning: {}: {warning}", file.name);
+            }
+        }
+    }
+    if args.json {
+        output::print_jsonl(ingestion.quotes())
+    } else if !context.quiet {
+        output::print_summary(&ingestion, written.as_ref())
+    } else {
+        Ok(())
+    }
+}
+
+pub fn ingest_files(context: &Context, args: &IngestArgs) -> anyhow::Result<Ingestion> {
+    let files = if args.paths.is_empty() {
+        let Some(project) = &context.project else {
+            bail!(
+                "no paths given and no {} here or above; name files or folders to ingest",
+                crate::config::CONFIG_FILE
+            );
+        };
+        let (files, warnings) = sources::from_project(project)?;
+        if !context.quiet {
+            for warning in warnings {
+                eprintln!("warning: {warning}");
+            }
+        }
+        files
+    } else {
+        sources::from_paths(&args.paths)?
+    };
+    let (roster_path, roster_shown) = match (&args.roster, &context.project) {
+        (Some(path), _) => (Some(path.clone()), Some(path.clone())),
+        (None, Some(project)) => match &project.config.roster {
+            Some(relative) => (Some(project.resolve(relative)), Some(relative.clone())),
+            None => (None, None),
+        },
+        (None, None) => (None, None),
+    };
+    let roster = roster_path.as_deref().map(Roster::load).transpose()?;
+    let options = options(context, args);
+
+    let paths: Vec<&Path> = files.iter().map(|f| Path::new(f.name.as_str())).collect();
+    let ids = document_ids(&paths);
+    let bar = progress::bar(files.len() as u64, "ingesting", context.quiet);
+    let results: Vec<anyhow::Result<Ingested>> = files
+        .par_iter()
+        .zip(ids.par_iter())
+        .map(|(file, id)| {
+            let result = ingest_one(file, id, roster.as_ref(), &options);
+            bar.inc(1);
+            result
+        })
+        .collect();
+    bar.finish_and_clear();
+
+    let mut ingested_files = Vec::with_capacity(files.len());
+    let mut errors = Vec::new();
+    for (file, result) in files.into_iter().zip(results) {
+        match result {
+            Ok(ingested) => ingested_files.push((file, ingested)),
+            Err(error) => errors.push(format!("{error:#}")),
+        }
+    }
+    match errors.len() {
+        0 => Ok(Ingestion {
+            files: ingested_files,
+            roster: roster_shown,
+        }),
+        1 => bail!("{}", errors[0]),
+        n => bail!("{n} sources could not be read:\n  {}", errors.join("\n  ")),
+    }
+}
+
+fn options(context: &Context, args: &IngestArgs) -> IngestOptions {
+    let config = context
+        .project
+        .as_ref()
+        .map(|p| p.config.clone())
+        .unwrap_or_default();
+    let mut interviewers = config.interviewers;
+    interviewers.extend(args.interviewer.iter().cloned());
+    IngestOptions {
+        format: args.format,
+        max_words: args
+            .max_words
+            .or(config.max_words)
+            .unwrap_or(verbatim_ingest::DEFAULT_MAX_WORDS),
+        keep_interviewer: args.keep_interviewer,
+        interviewers,
+        round: args.round.clone().or(config.round),
+    }
+}
+
+fn ingest_one(
+    file: &SourceFile,
+    id: &str,
+    roster: Option<&Roster>,
+    options: &IngestOptions,
+) -> anyhow::Result<Ingested> {
+    let bytes = std::fs::read(&file.path).with_context(|| format!("{}: cannot read", file.name))?;
+    let extension = file
+        .path
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned());
+    let source = Source {
+        name: &file.name,
+        id,
+        extension: extension.as_deref(),
+        bytes: &bytes,
+    };
+    let mut options = options.clone();
+    if let Some(round) = &file.round {
+        options.round = Some(round.clone());
+    }
+    Ok(ingest(&source, roster, &options)?)
+}
+
+/// Unknown speaker names with the files they appear in and how many quotes they have.
+pub fn unknown_speakers(ingestion: &Ingestion) -> BTreeMap<String, BTreeSet<(String, usize)>> {
+    let mut unknown: BTreeMap<String, BTreeSet<(String, usize)>> = BTreeMap::new();
+    for (file, ingested) in &ingestion.files {
+        for name in &ingested.unknown_speakers {
+            let quotes = ingested
+                .quotes
+                .iter()
+                .filter(|q| q.speaker.is_none() && q.speaker_hint.as_deref() == Some(name))
+                .count();
+            unknown
+                .entry(name.clone())
+                .or_default()
+                .insert((file.name.clone(), quotes));
+        }
+    }
+    unknown
+}

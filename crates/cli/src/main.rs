@@ -1,0 +1,80 @@
+//! `verbatim`: code qualitative interviews from the command line.
+//!
+//! A thin layer over the library crates: argument parsing, project configuration,
+//! progress display, output formats and exit codes (0 success, 1 a problem with the
+//! user's input, 2 an internal error).
+
+mod config;
+mod ingest_cmd;
+mod output;
+mod progress;
+mod sources;
+mod text_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Verbatim: ingest, code and report on qualitative interviews.
+#[derive(Debug, Parser)]
+#[command(name = "verbatim", version, about, propagate_version = true)]
+struct Cli {
+    /// Project folder (holding verbatim.toml); default: the nearest one at or above the
+    /// current folder.
+    #[arg(long, global = true, value_name = "DIR")]
+    project: Option<PathBuf>,
+    /// No progress bars, summaries or warnings; errors only.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read transcripts into quotes (writes .verbatim/quotes.jsonl for a project).
+    Ingest(ingest_cmd::IngestArgs),
+    /// Print the text a source's quote offsets point into.
+    Text(text_cmd::TextArgs),
+}
+
+/// An error that is Verbatim's fault, not the input's: exit code 2.
+#[derive(Debug)]
+pub struct Internal(pub String);
+
+impl std::fmt::Display for Internal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "internal error: {}", self.0)
+    }
+}
+
+impl std::error::Error for Internal {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = std::panic::catch_unwind(|| run(cli));
+    match outcome {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(error)) => {
+            eprintln!("error: {error:#}");
+            if error.downcast_ref::<Internal>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(_) => {
+            eprintln!("error: internal error (a bug in verbatim); please report it with the input");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let context = config::Context::discover(cli.project.as_deref(), cli.quiet)?;
+    match cli.command {
+        Command::Ingest(args) => ingest_cmd::run(&context, &args),
+        Command::Text(args) => text_cmd::run(&context, &args),
+    }
+}

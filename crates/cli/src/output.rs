@@ -1,0 +1,127 @@
+//! Rendering results for people (tables) and scripts (JSON Lines).
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::PathBuf;
+
+use verbatim_model::{Quote, write_jsonl_to};
+
+use crate::Internal;
+use crate::ingest_cmd::{Ingestion, unknown_speakers};
+
+pub fn print_jsonl<'a>(quotes: impl Iterator<Item = &'a Quote>) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match write_jsonl_to(&mut stdout, quotes) {
+        Ok(()) => Ok(stdout.flush()?),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::Other => {
+            Err(Internal(error.to_string()).into())
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Renders the human summary of an ingestion.
+/// `written` is the quotes file written and the project's name, for a project run.
+pub fn summary(ingestion: &Ingestion, written: Option<&(PathBuf, Option<String>)>) -> String {
+    let mut rows = vec![[
+        "file".to_string(),
+        "format".to_string(),
+        "encoding".to_string(),
+        "quotes".to_string(),
+        "speakers".to_string(),
+    ]];
+    let mut speakers = BTreeSet::new();
+    let mut quotes = 0;
+    for (file, ingested) in &ingestion.files {
+        rows.push([
+            file.name.clone(),
+            ingested.format.name().to_string(),
+            ingested.encoding.to_string(),
+            ingested.quotes.len().to_string(),
+            ingested.speakers.len().to_string(),
+        ]);
+        speakers.extend(ingested.speakers.iter().cloned());
+        quotes += ingested.quotes.len();
+    }
+    let mut out = table(&rows, &[false, false, false, true, true]);
+    let unknown = unknown_speakers(ingestion);
+    out.push_str(&format!(
+        "\n{} files, {} quotes, {} speakers",
+        ingestion.files.len(),
+        quotes,
+        speakers.len()
+    ));
+    match &ingestion.roster {
+        Some(roster) if unknown.is_empty() => {
+            out.push_str(&format!(", all in the roster ({})\n", roster.display()));
+        }
+        Some(roster) => {
+            out.push_str(&format!(
+                ", {} not in the roster ({})\n\nunknown speakers (quotes kept, speaker null):\n",
+                unknown.len(),
+                roster.display()
+            ));
+            for (name, places) in &unknown {
+                let places: Vec<String> = places
+                    .iter()
+                    .map(|(file, n)| {
+                        format!("{file} ({n} quote{})", if *n == 1 { "" } else { "s" })
+                    })
+                    .collect();
+                out.push_str(&format!("  {name}: {}\n", places.join(", ")));
+            }
+        }
+        None => out.push_str(" (no roster: speakers named as the sources write them)\n"),
+    }
+    if let Some((path, name)) = written {
+        let project = name
+            .as_deref()
+            .map(|n| format!(" (project: {n})"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "\nwrote {quotes} quotes to {}{project}\n",
+            path.display()
+        ));
+    }
+    out
+}
+
+pub fn print_summary(
+    ingestion: &Ingestion,
+    written: Option<&(PathBuf, Option<String>)>,
+) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(summary(ingestion, written).as_bytes())?;
+    Ok(())
+}
+
+/// Left- or right-aligned columns separated by two spaces.
+fn table<const N: usize>(rows: &[[String; N]], right_align: &[bool; N]) -> String {
+    let mut widths = [0usize; N];
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| {
+                let pad = widths[i] - cell.chars().count();
+                if right_align[i] {
+                    format!("{}{cell}", " ".repeat(pad))
+                } else if i + 1 == N {
+                    cell.clone()
+                } else {
+                    format!("{cell}{}", " ".repeat(pad))
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,284 @@
+//! From turns to quotes: who spoke (roster, front matter, role labels), which side of the
+//! interview they are on, and exact char offsets for every segment.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use verbatim_model::{Quote, Resolution, Roster, Speaker};
+
+use crate::IngestOptions;
+use crate::marker::{GenericRole, LabelShape, label_shape};
+use crate::segment::split_paragraph;
+use crate::transcript::Transcript;
+
+/// Front-matter keys that are about the interview itself rather than free attributes.
+const INTERVIEW_KEYS: [&str; 3] = ["interviewee", "interviewer", "round"];
+/// Front-matter keys that fill a quote's own fields when the roster leaves them empty.
+const FIELD_KEYS: [&str; 4] = ["role", "organisation", "area", "sector"];
+
+/// Quotes and what was learnt about the speakers along the way.
+pub(crate) struct Attributed {
+    pub quotes: Vec<Quote>,
+    pub speakers: BTreeSet<String>,
+    pub unknown: BTreeSet<String>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Clone)]
+struct Who {
+    interviewer: bool,
+    speaker: Option<Speaker>,
+    hint: Option<String>,
+}
+
+struct Resolver<'a> {
+    roster: Option<&'a Roster>,
+    front_people: Roster,
+    interviewers: Roster,
+    interviewee: Option<String>,
+    interviewer: Option<String>,
+    unknown: BTreeSet<String>,
+    warnings: BTreeSet<String>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(transcript: &Transcript, roster: Option<&'a Roster>, options: &IngestOptions) -> Self {
+        let front = &transcript.front_matter;
+        let interviewees = front.names("interviewee");
+        let mut interviewer_names = front.names("interviewer");
+        interviewer_names.extend(options.interviewers.iter().cloned());
+        let everyone: Vec<String> = interviewees
+            .iter()
+            .chain(&interviewer_names)
+            .cloned()
+            .collect();
+        Resolver {
+            roster,
+            front_people: named_roster(&everyone),
+            interviewers: named_roster(&interviewer_names),
+            interviewee: (interviewees.len() == 1).then(|| interviewees[0].clone()),
+            interviewer: (front.names("interviewer").len() == 1)
+                .then(|| front.names("interviewer")[0].clone()),
+            unknown: BTreeSet::new(),
+            warnings: BTreeSet::new(),
+        }
+    }
+
+    fn who(&mut self, label: Option<&str>) -> Who {
+        let Some(label) = label else {
+            return Who {
+                interviewer: false,
+                speaker: None,
+                hint: None,
+            };
+        };
+        let (interviewer, name) = match label_shape(label) {
+            Some(LabelShape::Generic(GenericRole::Interviewer)) => (true, self.interviewer.clone()),
+            Some(LabelShape::Generic(GenericRole::Respondent)) => (false, self.interviewee.clone()),
+            _ => (false, Some(label.to_string())),
+        };
+        let speaker = name.as_deref().and_then(|name| self.speaker(name, label));
+        let interviewer = interviewer
+            || speaker.as_ref().is_some_and(|s| {
+                s.role
+                    .as_deref()
+                    .is_some_and(|r| r.eq_ignore_ascii_case("interviewer"))
+                    || matches!(self.interviewers.resolve(&s.name), Resolution::Matched(_))
+            })
+            || matches!(self.interviewers.resolve(label), Resolution::Matched(_));
+        Who {
+            interviewer,
+            speaker,
+            hint: Some(label.to_string()),
+        }
+    }
+
+    fn speaker(&mut self, name: &str, label: &str) -> Option<Speaker> {
+        let Some(roster) = self.roster else {
+            return Some(match self.front_people.resolve(name) {
+                Resolution::Matched(person) => person.clone(),
+                _ => Speaker::named(name.trim()),
+            });
+        };
+        match roster.resolve(name) {
+            Resolution::Matched(person) => Some(person.clone()),
+            Resolution::Ambiguous(people) => {
+                let names: Vec<&str> = people.iter().map(|p| p.name.as_str()).collect();
+                self.warnings.insert(format!(
+                    "speaker \"{label}\" could be any of {}; left unattributed",
+                    names.join(", ")
+                ));
+                self.unknown.insert(label.to_string());
+                None
+            }
+            Resolution::Unknown => {
+                self.unknown.insert(label.to_string());
+                None
+            }
+        }
+    }
+}
+
+fn named_roster(names: &[String]) -> Roster {
+    let mut unique: Vec<&String> = Vec::new();
+    for name in names {
+        if !unique.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            unique.push(name);
+        }
+    }
+    let people = unique.into_iter().map(Speaker::named).collect();
+    Roster::new(people, Path::new("front matter")).unwrap_or_default()
+}
+
+/// Builds the quotes of one transcript.
+pub(crate) fn attribute(
+    transcript: &Transcript,
+    document_id: &str,
+    source_name: &str,
+    roster: Option<&Roster>,
+    options: &IngestOptions,
+) -> Attributed {
+    let mut resolver = Resolver::new(transcript, roster, options);
+    let front = &transcript.front_matter;
+    let round = front
+        .get("round")
+        .map(str::to_string)
+        .or_else(|| options.round.clone());
+    let mut locator = Locator::new(&transcript.text);
+    let mut quotes = Vec::new();
+    let mut speakers = BTreeSet::new();
+    let mut context: Option<String> = None;
+    let mut number = 0usize;
+    for turn in &transcript.turns {
+        let who = resolver.who(turn.label.as_deref());
+        let turn_context = if who.interviewer {
+            None
+        } else {
+            context.clone()
+        };
+        for paragraph in &turn.paragraphs {
+            for range in split_paragraph(&transcript.text, paragraph.clone(), options.max_words) {
+                number += 1;
+                if who.interviewer && !options.keep_interviewer {
+                    continue;
+                }
+                let (start, end, line) = locator.locate(range.start, range.end);
+                let mut quote = Quote {
+                    id: format!("{document_id}:{number}"),
+                    source: source_name.to_string(),
+                    start,
+                    end,
+                    line,
+                    text: transcript.text[range].to_string(),
+                    context: turn_context.clone(),
+                    speaker: who.speaker.as_ref().map(|s| s.name.clone()),
+                    speaker_hint: who.hint.clone(),
+                    role: None,
+                    organisation: None,
+                    area: None,
+                    sector: None,
+                    round: round.clone(),
+                    section: turn.section.clone(),
+                    attributes: BTreeMap::new(),
+                };
+                fill_attributes(&mut quote, &who, transcript, turn.time.as_deref());
+                if !who.interviewer
+                    && let Some(name) = quote.speaker.as_ref().or(quote.speaker_hint.as_ref())
+                {
+                    speakers.insert(name.clone());
+                }
+                quotes.push(quote);
+            }
+        }
+        if who.interviewer {
+            let words: Vec<&str> = turn
+                .paragraphs
+                .iter()
+                .flat_map(|r| transcript.text[r.clone()].split_whitespace())
+                .collect();
+            context = (!words.is_empty()).then(|| words.join(" "));
+        }
+    }
+    Attributed {
+        quotes,
+        speakers,
+        unknown: resolver.unknown,
+        warnings: resolver.warnings.into_iter().collect(),
+    }
+}
+
+fn fill_attributes(quote: &mut Quote, who: &Who, transcript: &Transcript, time: Option<&str>) {
+    if let Some(speaker) = &who.speaker {
+        quote.role = speaker.role.clone();
+        quote.organisation = speaker.organisation.clone();
+        quote.area = speaker.area.clone();
+        quote.sector = speaker.sector.clone();
+        quote.attributes.extend(speaker.attributes.clone());
+    }
+    for (key, value) in &transcript.front_matter.entries {
+        if value.is_empty() || INTERVIEW_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        if FIELD_KEYS.contains(&key.as_str()) {
+            if who.interviewer {
+                continue;
+            }
+            let field = match key.as_str() {
+                "role" => &mut quote.role,
+                "organisation" => &mut quote.organisation,
+                "area" => &mut quote.area,
+                _ => &mut quote.sector,
+            };
+            field.get_or_insert_with(|| value.clone());
+        } else {
+            quote
+                .attributes
+                .entry(key.clone())
+                .or_insert_with(|| value.clone());
+        }
+    }
+    if let Some(time) = time {
+        quote
+            .attributes
+            .insert("time".to_string(), time.to_string());
+    }
+}
+
+/// Converts increasing byte offsets to char offsets and line numbers in one pass.
+struct Locator<'t> {
+    text: &'t str,
+    byte: usize,
+    chars: usize,
+    line: usize,
+}
+
+impl<'t> Locator<'t> {
+    fn new(text: &'t str) -> Self {
+        Locator {
+            text,
+            byte: 0,
+            chars: 0,
+            line: 1,
+        }
+    }
+
+    fn advance(&mut self, to: usize) {
+        let stretch = &self.text[self.byte..to];
+        self.chars += stretch.chars().count();
+        let bytes = stretch.as_bytes();
+        self.line += bytes
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+            .count();
+        self.byte = to;
+    }
+
+    /// `(start char, end char, line)` of a byte range at or after the last one located.
+    fn locate(&mut self, start: usize, end: usize) -> (usize, usize, usize) {
+        self.advance(start);
+        let (start_char, line) = (self.chars, self.line);
+        self.advance(end);
+        (start_char, self.chars, line)
+    }
+}

@@ -1,0 +1,193 @@
+//! Turns interview sources into quotes: one speaker's words, located exactly in the source,
+//! with the speaker's attributes from a roster.
+//!
+//! Readers exist for plain-text and Markdown transcripts with speaker turns, WebVTT and
+//! SubRip captions from video calls, and Word `.docx` files. Each reduces its source to a
+//! [`Transcript`] (text plus speaker turns); the turns are then cut into quotes at
+//! paragraph breaks (and at sentence ends when a paragraph is longer than
+//! [`IngestOptions::max_words`]) and attributed to roster entries.
+//!
+//! # Example
+//!
+//! ```
+//! use verbatim_ingest::{IngestOptions, Source, ingest};
+//! use verbatim_model::Roster;
+//!
+//! let roster = Roster::from_csv_str(
+//!     "name,aliases,role,organisation,area,sector\n\
+//!      Nasreen Iqbal,,chief officer,Wigan Community Food Network,Wigan,voluntary\n",
+//!     "roster.csv",
+//! )?;
+//! let text = "---\ninterviewee: Nasreen Iqbal\n---\nQ: What changed?\n\nA: We stopped waiting for permission.\n";
+//! let source = Source { name: "wigan.txt", id: "wigan", extension: Some("txt"), bytes: text.as_bytes() };
+//! let ingested = ingest(&source, Some(&roster), &IngestOptions::default())?;
+//! let quote = &ingested.quotes[0];
+//! assert_eq!(quote.text, "We stopped waiting for permission.");
+//! assert_eq!(quote.speaker.as_deref(), Some("Nasreen Iqbal"));
+//! assert_eq!(quote.sector.as_deref(), Some("voluntary"));
+//! assert_eq!(quote.context.as_deref(), Some("What changed?"));
+//! let chars: String = text.chars().skip(quote.start).take(quote.end - quote.start).collect();
+//! assert_eq!(chars, quote.text);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod attribute;
+mod cues;
+mod decode;
+mod document_id;
+mod docx;
+mod error;
+mod format;
+mod front_matter;
+mod marker;
+mod segment;
+mod transcript;
+mod turns;
+
+use std::collections::BTreeSet;
+
+use verbatim_model::{Quote, Roster};
+
+pub use cues::Captions;
+pub use decode::{Decoded, decode};
+pub use document_id::document_ids;
+pub use error::IngestError;
+pub use format::Format;
+pub use front_matter::FrontMatter;
+pub use transcript::{Transcript, Turn};
+
+/// Default longest quote, in words, before a paragraph is split at sentence ends.
+pub const DEFAULT_MAX_WORDS: usize = 150;
+
+/// How sources are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngestOptions {
+    /// Force a format instead of detecting it.
+    pub format: Option<Format>,
+    /// Longest quote in words; longer paragraphs are split at sentence ends (0: never).
+    pub max_words: usize,
+    /// Keep interviewer turns as quotes.
+    pub keep_interviewer: bool,
+    /// Names of interviewers, in addition to front matter and roster role `interviewer`.
+    pub interviewers: Vec<String>,
+    /// Round for sources whose front matter does not name one.
+    pub round: Option<String>,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            format: None,
+            max_words: DEFAULT_MAX_WORDS,
+            keep_interviewer: false,
+            interviewers: Vec::new(),
+            round: None,
+        }
+    }
+}
+
+/// One source to read.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// How the source is named in quotes and messages (a relative path, usually).
+    pub name: &'a str,
+    /// The document id quote ids are built from; see [`document_ids`].
+    pub id: &'a str,
+    /// The file extension, used when content does not tell the format.
+    pub extension: Option<&'a str>,
+    /// The raw bytes.
+    pub bytes: &'a [u8],
+}
+
+/// The quotes of one source and what was noticed reading it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ingested {
+    /// The format read.
+    pub format: Format,
+    /// The character encoding read.
+    pub encoding: &'static str,
+    /// Quotes in source order.
+    pub quotes: Vec<Quote>,
+    /// Distinct participants quoted (roster names, or the names as written).
+    pub speakers: BTreeSet<String>,
+    /// Speaker names found in the source that the roster does not know.
+    pub unknown_speakers: BTreeSet<String>,
+    /// Things the user should know: a guessed encoding, an empty file, an ambiguous name.
+    pub warnings: Vec<String>,
+}
+
+/// Reads a source into a [`Transcript`]: the text quote offsets point into, and its turns.
+pub fn read_transcript(
+    source: &Source<'_>,
+    options: &IngestOptions,
+    is_known: &dyn Fn(&str) -> bool,
+) -> Result<(Transcript, Format, &'static str, Option<String>), IngestError> {
+    let format = options
+        .format
+        .unwrap_or_else(|| Format::detect(source.extension, source.bytes));
+    if format == Format::Docx {
+        let text = docx::docx_text(source.bytes).map_err(|message| IngestError::Docx {
+            source_name: source.name.to_string(),
+            message,
+        })?;
+        return Ok((turns::parse_turns(text, is_known), format, "UTF-8", None));
+    }
+    let decoded = decode(source.bytes).map_err(|reason| IngestError::NotText {
+        source_name: source.name.to_string(),
+        reason: reason.0,
+    })?;
+    let transcript = match format {
+        Format::Vtt => cues::parse_captions(&decoded.text, Captions::WebVtt),
+        Format::Srt => cues::parse_captions(&decoded.text, Captions::SubRip),
+        Format::Text | Format::Docx => Ok(turns::parse_turns(decoded.text, is_known)),
+    }
+    .map_err(|e| e.named(source.name))?;
+    Ok((transcript, format, decoded.encoding, decoded.warning))
+}
+
+/// Reads a source and cuts it into attributed quotes.
+///
+/// With a roster, names it does not know give quotes with `speaker: null`, the name kept
+/// in `speaker_hint` and listed in [`Ingested::unknown_speakers`]. Without one, speakers
+/// are named as the source writes them (or as its front matter spells them out).
+pub fn ingest(
+    source: &Source<'_>,
+    roster: Option<&Roster>,
+    options: &IngestOptions,
+) -> Result<Ingested, IngestError> {
+    let is_known = |label: &str| {
+        roster.is_some_and(|r| matches!(r.resolve(label), verbatim_model::Resolution::Matched(_)))
+            || options
+                .interviewers
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(label))
+    };
+    if source.bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Ingested {
+            format: options
+                .format
+                .unwrap_or_else(|| Format::detect(source.extension, source.bytes)),
+            encoding: "UTF-8",
+            quotes: Vec::new(),
+            speakers: BTreeSet::new(),
+            unknown_speakers: BTreeSet::new(),
+            warnings: vec!["empty file: no quotes".to_string()],
+        });
+    }
+    let (transcript, format, encoding, decode_warning) =
+        read_transcript(source, options, &is_known)?;
+    let attributed = attribute::attribute(&transcript, source.id, source.name, roster, options);
+    let mut warnings: Vec<String> = decode_warning.into_iter().collect();
+    if transcript.turns.is_empty() {
+        warnings.push("no speaker turns found: no quotes".to_string());
+    }
+    warnings.extend(attributed.warnings);
+    Ok(Ingested {
+        format,
+        encoding,
+        quotes: attributed.quotes,
+        speakers: attributed.speakers,
+        unknown_speakers: attributed.unknown,
+        warnings,
+    })
+}

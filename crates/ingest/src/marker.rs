@@ -1,0 +1,281 @@
+//! Speaker markers at the start of a line: `Name:`, `**Name:**`, `[00:12:03] Name:`,
+//! `Name (00:12:03):`, `Q:`/`A:`, and bracketed `[id1]` labels.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// A timestamp as transcribers write it: `12:03`, `00:12:03`, `00:12:03.250`.
+const TIME: &str = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?";
+
+static COLON_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    let pattern = format!(
+        r"^[ \t]{{0,3}}(?:\*\*|__)?(?:[\[(]?(?P<t1>{TIME})[\])]?[ \t]+)?(?:\*\*|__)?(?P<label>[^\s:*\[\]()<>][^:*\[\]()<>\n]{{0,59}}?)[ \t]*(?:[\[(](?P<t2>{TIME})[\])])?[ \t]*(?:\*\*|__)?[ \t]*:(?:[ \t]*(?:\*\*|__))?"
+    );
+    Regex::new(&pattern).expect("marker pattern is valid")
+});
+
+static BRACKET_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[ \t]{0,3}\[(?P<label>[^\]\[:\s][^\]\[:\n]{0,39})\](?:[ \t]+|$)")
+        .expect("bracket pattern is valid")
+});
+
+/// How a marker was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkerStyle {
+    /// `Name: words` and its decorated variants.
+    Colon,
+    /// `[Name] words`.
+    Bracket,
+}
+
+/// A speaker marker found at the start of a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marker<'a> {
+    /// The speaker label as written (without timestamp or emphasis).
+    pub label: &'a str,
+    /// The timestamp written with the marker, if any.
+    pub time: Option<&'a str>,
+    /// Byte offset in the line where the spoken words begin.
+    pub content_start: usize,
+    /// How it was written.
+    pub style: MarkerStyle,
+    /// What the label looks like.
+    pub shape: LabelShape,
+}
+
+/// Which side of the interview a generic label stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GenericRole {
+    /// `Q`, `Interviewer`, `Int`, `Moderator`, `Facilitator`, `I`.
+    Interviewer,
+    /// `A`, `Respondent`, `Interviewee`, `Participant`, `R`.
+    Respondent,
+}
+
+/// What a candidate label looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelShape {
+    /// A conventional role label.
+    Generic(GenericRole),
+    /// Looks like a person's name: two or more capitalised words.
+    PersonName,
+    /// A plausible label that needs support (repetition, the roster) to be believed:
+    /// one capitalised word, `Speaker 1`, `admin-1`.
+    Plain,
+}
+
+/// Recognises a speaker marker at the start of `line`, if the line has one whose label
+/// could be a speaker. Whether it *is* one is decided with the whole document in view.
+pub fn parse_marker(line: &str) -> Option<Marker<'_>> {
+    if let Some(caps) = COLON_MARKER.captures(line) {
+        let label_match = caps.name("label")?;
+        let label = label_match.as_str().trim();
+        if let Some(shape) = label_shape(label) {
+            let end = caps.get(0).map_or(0, |m| m.end());
+            let time = caps
+                .name("t1")
+                .or_else(|| caps.name("t2"))
+                .map(|m| m.as_str());
+            return Some(Marker {
+                label,
+                time,
+                content_start: skip_blanks(line, end),
+                style: MarkerStyle::Colon,
+                shape,
+            });
+        }
+    }
+    let caps = BRACKET_MARKER.captures(line)?;
+    let label = caps.name("label")?.as_str().trim();
+    let shape = label_shape(label)?;
+    let end = caps.get(0).map_or(0, |m| m.end());
+    Some(Marker {
+        label,
+        time: None,
+        content_start: skip_blanks(line, end),
+        style: MarkerStyle::Bracket,
+        shape,
+    })
+}
+
+fn skip_blanks(line: &str, from: usize) -> usize {
+    from + line[from..].len() - line[from..].trim_start_matches([' ', '\t']).len()
+}
+
+/// Classifies a label, or refuses it (`None`) when it cannot be a speaker: sentence
+/// punctuation, lower-case words, more than six words.
+pub fn label_shape(label: &str) -> Option<LabelShape> {
+    let lower = label.to_lowercase();
+    match lower.as_str() {
+        "q" | "i" | "int" | "interviewer" | "moderator" | "facilitator" | "researcher" => {
+            return Some(LabelShape::Generic(GenericRole::Interviewer));
+        }
+        "a" | "r" | "resp" | "respondent" | "interviewee" | "participant" => {
+            return Some(LabelShape::Generic(GenericRole::Respondent));
+        }
+        _ => {}
+    }
+    if label.is_empty() || label.chars().count() > 60 || !label.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    if label
+        .chars()
+        .any(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '-' | '\'' | '\u{2019}' | '.' | ',')))
+    {
+        return None;
+    }
+    if label.matches(',').count() > 1 || label.ends_with(',') {
+        return None;
+    }
+    let words: Vec<&str> = label.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+    if words.is_empty() || words.len() > 6 {
+        return None;
+    }
+    let mut capitalised = 0;
+    for word in &words {
+        if word.contains('.')
+            && (word.trim_end_matches('.').contains('.') || word.chars().count() > 4)
+        {
+            return None;
+        }
+        let first = word.chars().next()?;
+        if first.is_uppercase() {
+            capitalised += 1;
+        } else if !(word.chars().any(|c| c.is_ascii_digit()) || is_name_particle(word)) {
+            return None;
+        }
+    }
+    Some(if capitalised >= 2 {
+        LabelShape::PersonName
+    } else {
+        LabelShape::Plain
+    })
+}
+
+fn is_name_particle(word: &str) -> bool {
+    matches!(
+        word,
+        "de" | "da"
+            | "del"
+            | "della"
+            | "der"
+            | "den"
+            | "van"
+            | "von"
+            | "le"
+            | "la"
+            | "di"
+            | "du"
+            | "bin"
+            | "binti"
+            | "bint"
+            | "al"
+            | "el"
+            | "ap"
+            | "ter"
+            | "ten"
+            | "dos"
+            | "das"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marker(line: &str) -> Option<(&str, Option<&str>, &str)> {
+        parse_marker(line).map(|m| (m.label, m.time, &line[m.content_start..]))
+    }
+
+    #[test]
+    fn recognises_the_usual_transcript_conventions() {
+        assert_eq!(
+            marker("Jo Whitcombe: Thanks."),
+            Some(("Jo Whitcombe", None, "Thanks."))
+        );
+        assert_eq!(
+            marker("JO WHITCOMBE: Thanks."),
+            Some(("JO WHITCOMBE", None, "Thanks."))
+        );
+        assert_eq!(
+            marker("**Ravi Tandon:** Welcome"),
+            Some(("Ravi Tandon", None, "Welcome"))
+        );
+        assert_eq!(
+            marker("**Ravi Tandon**: Welcome"),
+            Some(("Ravi Tandon", None, "Welcome"))
+        );
+        assert_eq!(
+            marker("[00:12:03] Helen Achterberg: Yes."),
+            Some(("Helen Achterberg", Some("00:12:03"), "Yes."))
+        );
+        assert_eq!(
+            marker("Dr Samuel Adeyemi-Clarke (00:00:21):"),
+            Some(("Dr Samuel Adeyemi-Clarke", Some("00:00:21"), ""))
+        );
+        assert_eq!(marker("Q: And then?"), Some(("Q", None, "And then?")));
+        assert_eq!(
+            marker("admin-1:     Sure."),
+            Some(("admin-1", None, "Sure."))
+        );
+        assert_eq!(
+            marker("Whitcombe, Jo: right"),
+            Some(("Whitcombe, Jo", None, "right"))
+        );
+        assert_eq!(
+            marker("[id1] hello, I like it"),
+            Some(("id1", None, "hello, I like it"))
+        );
+        assert_eq!(
+            marker("Tomasz Wiśniewski:\tTak"),
+            Some(("Tomasz Wiśniewski", None, "Tak"))
+        );
+    }
+
+    #[test]
+    fn refuses_prose_that_merely_contains_a_colon() {
+        for line in [
+            "Three things: the money, the people and the time.",
+            "The answer was simple: we asked.",
+            "Note that at 10:30 we met",
+            "\"Quoted\": no",
+            "http://example.org",
+            "- a list item: with a colon",
+            "[00:12:03] and then nothing",
+        ] {
+            assert_eq!(marker(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn shapes_labels() {
+        assert_eq!(
+            label_shape("Respondent"),
+            Some(LabelShape::Generic(GenericRole::Respondent))
+        );
+        assert_eq!(
+            label_shape("Margaret Okonkwo-Reid"),
+            Some(LabelShape::PersonName)
+        );
+        assert_eq!(
+            label_shape("Ursula von der Leyen"),
+            Some(LabelShape::PersonName)
+        );
+        assert_eq!(label_shape("Honestly"), Some(LabelShape::Plain));
+        assert_eq!(label_shape("Speaker 1"), Some(LabelShape::Plain));
+        assert_eq!(label_shape("Dr. Jones"), Some(LabelShape::PersonName));
+        assert_eq!(label_shape("the end"), None);
+        assert_eq!(label_shape("e.g. this"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_content_start_is_a_boundary(line in "\\PC{0,120}") {
+            if let Some(m) = parse_marker(&line) {
+                proptest::prop_assert!(line.is_char_boundary(m.content_start));
+                proptest::prop_assert!(m.content_start <= line.len());
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use crate::Error;
+
+/// Writes a file so that readers see either the old content or the new, never a mix.
+///
+/// The content goes to a temporary file in the same folder (so the final rename stays on
+/// one file system), is flushed and synced, and only then renamed over `path`. If `fill`
+/// fails, the temporary file is removed and `path` is untouched. Missing parent folders
+/// are created.
+pub fn write_atomic<F>(path: &Path, fill: F) -> Result<(), Error>
+where
+    F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
+{
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let temp = tempfile::Builder::new()
+        .prefix(".verbatim-")
+        .suffix(".tmp")
+        .tempfile_in(parent)
+        .map_err(|e| Error::io(parent, e))?;
+    {
+        let mut writer = BufWriter::new(temp.as_file());
+        fill(&mut writer).map_err(|e| Error::io(path, e))?;
+        writer.flush().map_err(|e| Error::io(path, e))?;
+    }
+    temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    temp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_content_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("nested/out.jsonl");
+        write_atomic(&path, |w| w.write_all(b"first\n")).expect("first write");
+        write_atomic(&path, |w| w.write_all(b"second\n")).expect("second write");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "second\n");
+        let entries: Vec<_> = std::fs::read_dir(path.parent().expect("parent"))
+            .expect("list")
+            .collect();
+        assert_eq!(entries.len(), 1, "temporary files were left behind");
+    }
+
+    #[test]
+    fn failed_fill_keeps_the_old_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("quotes.jsonl");
+        std::fs::write(&path, "precious\n").expect("seed");
+        let result = write_atomic(&path, |w| {
+            w.write_all(b"half a line")?;
+            Err(std::io::Error::other("disk on fire"))
+        });
+        assert!(result.is_err());
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "precious\n");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 1);
+    }
+}

@@ -1,0 +1,187 @@
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+use crate::error::line_column;
+
+/// A codebook: categories of themes, each theme with the evidence that signals it.
+///
+/// Stored as TOML (`[codebook]`, `[[category]]`, `[[theme]]`). Unknown keys are refused,
+/// so a misspelt key is reported instead of silently ignored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Codebook {
+    /// Identity of the codebook.
+    pub codebook: CodebookInfo,
+    /// Groups of themes.
+    #[serde(default, rename = "category")]
+    pub categories: Vec<Category>,
+    /// The themes quotes are coded to.
+    #[serde(default, rename = "theme")]
+    pub themes: Vec<Theme>,
+}
+
+/// The `[codebook]` table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodebookInfo {
+    /// Stable id, e.g. `seizing-the-moment-2020`.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// What the codebook is for.
+    pub description: Option<String>,
+    /// Version label of the codebook.
+    pub version: Option<String>,
+}
+
+/// A group of themes (challenges, priorities...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    /// Stable id, the prefix of its themes' ids.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// What belongs in the category.
+    pub description: Option<String>,
+}
+
+/// One theme of a codebook: id `category.slug`, stable across versions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    /// Stable id, `category.slug`.
+    pub id: String,
+    /// Id of the category the theme belongs to.
+    pub category: String,
+    /// Human name.
+    pub name: String,
+    /// What the theme means.
+    pub description: Option<String>,
+    /// When to apply it.
+    pub include: Option<String>,
+    /// When not to.
+    pub exclude: Option<String>,
+    /// Minimum calibrated score for the theme to be applied; the coder's default otherwise.
+    pub threshold: Option<f64>,
+    /// The matching evidence; any rule firing contributes to the theme's score.
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    /// Short example quotes, written by the codebook's authors.
+    #[serde(default)]
+    pub examples: Vec<String>,
+}
+
+/// One piece of matching evidence for a theme. The coder crate compiles rules to search
+/// queries and documents their semantics; here they are plain data.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Fires when any of these terms or phrases occurs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub any: Vec<String>,
+    /// Fires when all of these terms or phrases occur.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub all: Vec<String>,
+    /// Fires when these words occur within `within` words of each other.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub near: Vec<String>,
+    /// Window for `near`, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within: Option<u32>,
+    /// Words allowed between the words of a phrase.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slop: Option<u32>,
+    /// A raw search-engine query string, for what the other keys cannot say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// Terms or phrases that block the rule when present.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub veto: Vec<String>,
+    /// Multiplier of the rule's contribution (default 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+}
+
+impl Codebook {
+    /// Reads a codebook TOML file.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::from_toml_str(&text, path)
+    }
+
+    /// Parses codebook TOML; errors carry the line and column of the offending key.
+    pub fn from_toml_str(text: &str, path: impl AsRef<Path>) -> Result<Self, Error> {
+        parse_toml(text, path.as_ref())
+    }
+
+    /// The theme with this id.
+    pub fn theme(&self, id: &str) -> Option<&Theme> {
+        self.themes.iter().find(|t| t.id == id)
+    }
+}
+
+/// Parses any TOML document into `T`; errors carry the file, line and column.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, path: &Path) -> Result<T, Error> {
+    toml::from_str(text).map_err(|e| toml_error(text, path, &e))
+}
+
+fn toml_error(text: &str, path: &Path, error: &toml::de::Error) -> Error {
+    let (line, column) = error
+        .span()
+        .map_or((1, 1), |span| line_column(text, span.start));
+    Error::Parse {
+        path: path.to_path_buf(),
+        line,
+        column: Some(column),
+        message: error.message().trim().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CODEBOOK: &str = r#"
+[codebook]
+id = "demo"
+name = "Demo codebook"
+
+[[category]]
+id = "challenge"
+name = "Challenges"
+
+[[theme]]
+id = "challenge.fatigue"
+category = "challenge"
+name = "Fatigue"
+description = "Tiredness after months of crisis work."
+examples = ["We are all running on empty."]
+
+[[theme.rules]]
+any = ["tired", "exhausted", "running on empty"]
+veto = ["tyre"]
+weight = 1.5
+"#;
+
+    #[test]
+    fn parses_categories_themes_and_rules() {
+        let codebook = Codebook::from_toml_str(CODEBOOK, "demo.toml").expect("valid");
+        assert_eq!(codebook.categories.len(), 1);
+        let theme = codebook.theme("challenge.fatigue").expect("theme");
+        assert_eq!(theme.rules[0].any.len(), 3);
+        assert_eq!(theme.rules[0].weight, Some(1.5));
+        assert_eq!(theme.examples, ["We are all running on empty."]);
+    }
+
+    #[test]
+    fn unknown_keys_are_reported_with_line_and_column() {
+        let text = CODEBOOK.replace("veto = [\"tyre\"]", "vetoes = [\"tyre\"]");
+        let error = Codebook::from_toml_str(&text, "demo.toml").expect_err("unknown key");
+        let message = error.to_string();
+        assert!(message.starts_with("demo.toml:19:1:"), "{message}");
+        assert!(message.contains("vetoes"), "{message}");
+    }
+}

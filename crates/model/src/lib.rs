@@ -1,0 +1,40 @@
+//! Plain data types shared by every Verbatim crate, and the file formats they live in.
+//!
+//! Verbatim keeps its truth in files a researcher can read and diff: quotes and codings
+//! as JSON Lines, rosters as CSV, codebooks as TOML. This crate holds those types with
+//! their serde contracts (see the project's `design.md`), readers whose errors name the
+//! file and line, and [`write_atomic`], which every writer uses so that a crash never
+//! leaves a half-written file behind.
+//!
+//! # Example
+//!
+//! ```
+//! use verbatim_model::{Roster, Resolution};
+//!
+//! let csv = "name,aliases,role,organisation,area,sector\n\
+//!            Alison Park,Ali Park,chief executive,Wigan council,Wigan,council\n";
+//! let roster = Roster::from_csv_str(csv, "roster.csv")?;
+//! match roster.resolve("Cllr PARK") {
+//!     Resolution::Matched(speaker) => assert_eq!(speaker.area.as_deref(), Some("Wigan")),
+//!     other => panic!("expected a match, got {other:?}"),
+//! }
+//! # Ok::<(), verbatim_model::Error>(())
+//! ```
+
+mod atomic;
+mod codebook;
+mod coding;
+mod error;
+mod jsonl;
+mod name;
+mod quote;
+mod roster;
+
+pub use atomic::write_atomic;
+pub use codebook::{Category, Codebook, CodebookInfo, Rule, Theme, parse_toml};
+pub use coding::{Code, CodedQuote, Coding, Origin};
+pub use error::Error;
+pub use jsonl::{read_jsonl, read_jsonl_str, write_jsonl, write_jsonl_to};
+pub use name::{normalise_name, strip_titles};
+pub use quote::Quote;
+pub use roster::{ROSTER_COLUMNS, Resolution, Roster, Speaker};

@@ -1,0 +1,397 @@
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, normalise_name, strip_titles};
+
+/// The columns every roster must have, in the order Verbatim writes them.
+pub const ROSTER_COLUMNS: [&str; 6] = ["name", "aliases", "role", "organisation", "area", "sector"];
+
+/// A person who speaks in the sources: a "case" with attributes, in CAQDAS terms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Speaker {
+    /// Canonical name, as quotes will carry it.
+    pub name: String,
+    /// Other ways the sources refer to this person.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Job title.
+    pub role: Option<String>,
+    /// Employer or body the person speaks for.
+    pub organisation: Option<String>,
+    /// The place the organisation serves.
+    pub area: Option<String>,
+    /// Kind of organisation.
+    pub sector: Option<String>,
+    /// Any further roster columns.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+    /// 1-based line of the roster row, for error messages.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+impl Speaker {
+    /// A speaker with only a name, for rosters built in code.
+    pub fn named(name: impl Into<String>) -> Self {
+        Speaker {
+            name: name.into(),
+            aliases: Vec::new(),
+            role: None,
+            organisation: None,
+            area: None,
+            sector: None,
+            attributes: BTreeMap::new(),
+            line: 0,
+        }
+    }
+
+    fn handles(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+/// What a name in a source turned out to denote.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolution<'a> {
+    /// Exactly one roster entry fits.
+    Matched(&'a Speaker),
+    /// Several entries fit equally well (a shared first name, say): none is chosen.
+    Ambiguous(Vec<&'a Speaker>),
+    /// No entry fits.
+    Unknown,
+}
+
+/// The people of a study, and the rules for recognising them in a source.
+///
+/// A name matches when, ignoring case, full stops and titles (Professor, Dr, Cllr, Sir,
+/// Dame...), it equals a roster name or alias, possibly written "Surname, First" as video
+/// call software does, or with hyphens and spaces differing; or when it is a single first
+/// name or surname that only one person in the roster has.
+#[derive(Debug, Clone, Default)]
+pub struct Roster {
+    speakers: Vec<Speaker>,
+    by_handle: HashMap<String, usize>,
+    by_compact: HashMap<String, Vec<usize>>,
+    by_token: HashMap<String, Vec<usize>>,
+}
+
+impl Roster {
+    /// Builds a roster, refusing a name or alias that belongs to two people.
+    /// `path` names the roster in errors.
+    pub fn new(speakers: Vec<Speaker>, path: &Path) -> Result<Self, Error> {
+        let mut roster = Roster {
+            speakers,
+            ..Roster::default()
+        };
+        for (index, speaker) in roster.speakers.iter().enumerate() {
+            for handle in speaker.handles() {
+                let key = handle_key(handle);
+                if key.is_empty() {
+                    continue;
+                }
+                match roster.by_handle.get(&key) {
+                    Some(&other) if other != index => {
+                        let first = &roster.speakers[other];
+                        return Err(Error::parse(
+                            path,
+                            speaker.line,
+                            format!(
+                                "\"{handle}\" names both {} (line {}) and {} (line {})",
+                                first.name, first.line, speaker.name, speaker.line
+                            ),
+                        ));
+                    }
+                    _ => {
+                        roster.by_handle.insert(key.clone(), index);
+                    }
+                }
+                push_unique(roster.by_compact.entry(compact(&key)).or_default(), index);
+                let tokens: Vec<&str> = key.split(' ').collect();
+                if let (Some(first), Some(last)) = (tokens.first(), tokens.last()) {
+                    push_unique(
+                        roster.by_token.entry((*first).to_string()).or_default(),
+                        index,
+                    );
+                    push_unique(
+                        roster.by_token.entry((*last).to_string()).or_default(),
+                        index,
+                    );
+                }
+            }
+        }
+        Ok(roster)
+    }
+
+    /// Reads a roster CSV file.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::from_csv_str(&text, path)
+    }
+
+    /// Parses roster CSV: a header with at least `name,aliases,role,organisation,area,sector`
+    /// (`organization` is accepted too), aliases separated by `;`, any further columns kept
+    /// as attributes.
+    pub fn from_csv_str(text: &str, path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(text.as_bytes());
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| csv_error(path, &e))?
+            .iter()
+            .map(|h| match h.trim().to_lowercase().as_str() {
+                "organization" => "organisation".to_string(),
+                other => other.to_string(),
+            })
+            .collect();
+        let missing: Vec<&str> = ROSTER_COLUMNS
+            .iter()
+            .copied()
+            .filter(|column| !headers.iter().any(|h| h == column))
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::parse(
+                path,
+                1,
+                format!(
+                    "roster header lacks column(s) {}; expected {}",
+                    missing.join(", "),
+                    ROSTER_COLUMNS.join(",")
+                ),
+            ));
+        }
+        let mut speakers = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| csv_error(path, &e))?;
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            if record.iter().all(|field| field.trim().is_empty()) {
+                continue;
+            }
+            let mut speaker = Speaker::named("");
+            speaker.line = line;
+            for (header, value) in headers.iter().zip(record.iter()) {
+                let value = value.trim();
+                let optional = (!value.is_empty()).then(|| value.to_string());
+                match header.as_str() {
+                    "name" => speaker.name = value.to_string(),
+                    "aliases" => {
+                        speaker.aliases = value
+                            .split(';')
+                            .map(str::trim)
+                            .filter(|a| !a.is_empty())
+                            .map(str::to_string)
+                            .collect();
+                    }
+                    "role" => speaker.role = optional,
+                    "organisation" => speaker.organisation = optional,
+                    "area" => speaker.area = optional,
+                    "sector" => speaker.sector = optional,
+                    other => {
+                        if let Some(value) = optional {
+                            speaker.attributes.insert(other.to_string(), value);
+                        }
+                    }
+                }
+            }
+            if speaker.name.is_empty() {
+                return Err(Error::parse(path, line, "roster row has an empty name"));
+            }
+            speakers.push(speaker);
+        }
+        Self::new(speakers, path)
+    }
+
+    /// The roster's people, in file order.
+    pub fn speakers(&self) -> &[Speaker] {
+        &self.speakers
+    }
+
+    /// True when the roster has nobody in it.
+    pub fn is_empty(&self) -> bool {
+        self.speakers.is_empty()
+    }
+
+    /// Finds the person a name in a source denotes.
+    pub fn resolve(&self, name: &str) -> Resolution<'_> {
+        let key = handle_key(name);
+        if key.is_empty() {
+            return Resolution::Unknown;
+        }
+        let mut candidates = vec![key.clone()];
+        if let Some((surname, first)) = name.split_once(',')
+            && !first.contains(',')
+        {
+            candidates.push(handle_key(&format!("{first} {surname}")));
+        }
+        for candidate in &candidates {
+            if let Some(&index) = self.by_handle.get(candidate) {
+                return Resolution::Matched(&self.speakers[index]);
+            }
+        }
+        for candidate in &candidates {
+            if let Some(found) = self.by_compact.get(&compact(candidate)) {
+                return self.pick(found);
+            }
+        }
+        if !key.contains(' ')
+            && let Some(found) = self.by_token.get(&key)
+        {
+            return self.pick(found);
+        }
+        Resolution::Unknown
+    }
+
+    fn pick(&self, indices: &[usize]) -> Resolution<'_> {
+        match indices {
+            [] => Resolution::Unknown,
+            [one] => Resolution::Matched(&self.speakers[*one]),
+            many => Resolution::Ambiguous(many.iter().map(|&i| &self.speakers[i]).collect()),
+        }
+    }
+}
+
+fn handle_key(handle: &str) -> String {
+    strip_titles(&normalise_name(handle)).to_string()
+}
+
+fn compact(key: &str) -> String {
+    key.chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '\''))
+        .collect()
+}
+
+fn push_unique(list: &mut Vec<usize>, index: usize) {
+    if !list.contains(&index) {
+        list.push(index);
+    }
+}
+
+fn csv_error(path: &Path, error: &csv::Error) -> Error {
+    let line = error.position().map_or(1, |p| p.line() as usize);
+    let message = match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("row has {len} fields, the header has {expected_len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "roster is not valid UTF-8".to_string(),
+        _ => error.to_string(),
+    };
+    Error::parse(path, line, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROSTER: &str = "\u{feff}name,aliases,role,organisation,area,sector,cohort\n\
+        Margaret Okonkwo-Reid,Maggie Okonkwo-Reid;Margaret Reid,chief executive,Bradford council,Bradford,council,A\n\
+        Helen Achterberg,,leader of the council,Surrey County Council,Surrey,council,\n\
+        Helen Moss,,director,Surrey Arts,Surrey,arts,B\n\
+        Jo Whitcombe,,interviewer,Study team,,,\n";
+
+    fn roster() -> Roster {
+        Roster::from_csv_str(ROSTER, "roster.csv").expect("valid roster")
+    }
+
+    fn matched(roster: &Roster, name: &str) -> Option<String> {
+        match roster.resolve(name) {
+            Resolution::Matched(speaker) => Some(speaker.name.clone()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn reads_columns_aliases_and_free_attributes() {
+        let roster = roster();
+        let first = &roster.speakers()[0];
+        assert_eq!(first.aliases, ["Maggie Okonkwo-Reid", "Margaret Reid"]);
+        assert_eq!(first.sector.as_deref(), Some("council"));
+        assert_eq!(
+            first.attributes.get("cohort").map(String::as_str),
+            Some("A")
+        );
+        assert_eq!(first.line, 2);
+        assert_eq!(roster.speakers()[3].area, None);
+    }
+
+    #[test]
+    fn matches_names_aliases_titles_and_case() {
+        let roster = roster();
+        for name in [
+            "Margaret Okonkwo-Reid",
+            "MARGARET OKONKWO-REID",
+            "Dr. Margaret Okonkwo Reid",
+            "Maggie Okonkwo–Reid",
+            "Okonkwo-Reid, Margaret",
+            "Margaret",
+        ] {
+            assert_eq!(
+                matched(&roster, name).as_deref(),
+                Some("Margaret Okonkwo-Reid"),
+                "{name}"
+            );
+        }
+        assert_eq!(
+            matched(&roster, "Cllr Achterberg").as_deref(),
+            Some("Helen Achterberg")
+        );
+        assert_eq!(
+            matched(&roster, "Whitcombe, Jo").as_deref(),
+            Some("Jo Whitcombe")
+        );
+        assert_eq!(matched(&roster, "Jo").as_deref(), Some("Jo Whitcombe"));
+    }
+
+    #[test]
+    fn shared_first_names_are_ambiguous_and_strangers_unknown() {
+        let roster = roster();
+        assert!(matches!(roster.resolve("Helen"), Resolution::Ambiguous(ref v) if v.len() == 2));
+        assert_eq!(roster.resolve("Colin Hartley"), Resolution::Unknown);
+        assert_eq!(roster.resolve("   "), Resolution::Unknown);
+    }
+
+    #[test]
+    fn an_alias_on_two_people_names_both_lines() {
+        let csv = "name,aliases,role,organisation,area,sector\n\
+                   Ann Lee,A Lee,,,,\n\
+                   Bob Ray,,,,,\n\
+                   Alan Lee,A Lee,,,,\n";
+        let error = Roster::from_csv_str(csv, "people.csv").expect_err("conflict");
+        let message = error.to_string();
+        assert!(message.starts_with("people.csv:4:"), "{message}");
+        assert!(message.contains("Ann Lee (line 2)") && message.contains("Alan Lee (line 4)"));
+    }
+
+    #[test]
+    fn missing_columns_and_ragged_rows_are_errors_with_lines() {
+        let error = Roster::from_csv_str("name,role\nA,B\n", "r.csv").expect_err("header");
+        assert!(error.to_string().starts_with(
+            "r.csv:1: roster header lacks column(s) aliases, organisation, area, sector"
+        ));
+        let ragged = "name,aliases,role,organisation,area,sector\nA,,,,,\nB,,,\n";
+        let error = Roster::from_csv_str(ragged, "r.csv").expect_err("ragged");
+        assert_eq!(
+            error.to_string(),
+            "r.csv:3: row has 4 fields, the header has 6"
+        );
+        let empty = "name,aliases,role,organisation,area,sector\n,x,,,,\n";
+        let error = Roster::from_csv_str(empty, "r.csv").expect_err("empty name");
+        assert_eq!(error.to_string(), "r.csv:2: roster row has an empty name");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_text(text in "\\PC{0,200}") {
+            if let Ok(roster) = Roster::from_csv_str(&text, "fuzz.csv") {
+                let _ = roster.resolve(&text);
+            }
+            let _ = roster().resolve(&text);
+        }
+    }
+}

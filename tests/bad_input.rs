@@ -1,0 +1,187 @@
+//! End-to-end tests of bad input: every case gives a clear message naming the file (and
+//! line, where there is one), exit code 1 for errors, and never a panic.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+
+fn fails_with(dir: &Path, args: &[&str], expected: &[&str]) {
+    let output = verbatim(dir, args);
+    let message = stderr(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "exit code; stderr: {message}"
+    );
+    for part in expected {
+        assert!(message.contains(part), "`{part}` missing from: {message}");
+    }
+    assert!(!message.contains("panicked"), "{message}");
+}
+
+#[test]
+fn missing_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fails_with(
+        dir.path(),
+        &["ingest", "nowhere.txt"],
+        &["nowhere.txt: cannot open", "No such file"],
+    );
+}
+
+#[test]
+fn unreadable_folder() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().join("interviews");
+    fs::create_dir(&folder).expect("mkdir");
+    fs::write(folder.join("a.txt"), "Jo: hi\n").expect("write");
+    std::os::unix::fs::symlink("loop", folder.join("loop")).expect("symlink loop");
+    fails_with(
+        dir.path(),
+        &["ingest", "interviews"],
+        &["interviews/loop: cannot read folder"],
+    );
+}
+
+#[test]
+fn empty_file_warns_and_gives_no_quotes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("empty.txt"), "").expect("write");
+    let output = verbatim(dir.path(), &["ingest", "--json", "empty.txt"]);
+    assert!(output.status.success());
+    assert!(output.stdout.is_empty());
+    assert!(stderr(&output).contains("warning: empty.txt: empty file"));
+}
+
+#[test]
+fn binary_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend((0u8..=255).cycle().take(2000));
+    fs::write(dir.path().join("photo.txt"), png).expect("write");
+    fails_with(
+        dir.path(),
+        &["ingest", "photo.txt"],
+        &["photo.txt: binary file, not a text transcript"],
+    );
+}
+
+#[test]
+fn truncated_and_corrupt_docx() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = fs::read(repo_root().join("tests/fixtures/volunteers.docx")).expect("fixture");
+    fs::write(dir.path().join("cut.docx"), &good[..good.len() / 2]).expect("write");
+    fails_with(
+        dir.path(),
+        &["ingest", "cut.docx"],
+        &["cut.docx: unreadable .docx"],
+    );
+    fs::write(
+        dir.path().join("fake.docx"),
+        "Jo: this is not a Word file\n",
+    )
+    .expect("write");
+    fails_with(
+        dir.path(),
+        &["ingest", "fake.docx"],
+        &["fake.docx: unreadable .docx: not a zip archive"],
+    );
+}
+
+#[test]
+fn vtt_without_header_or_with_broken_timings() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("noheader.vtt"),
+        "00:00:01.000 --> 00:00:02.000\n<v Jo>hi</v>\n",
+    )
+    .expect("write");
+    fails_with(
+        dir.path(),
+        &["ingest", "noheader.vtt"],
+        &["noheader.vtt:1: missing the WEBVTT header line"],
+    );
+    let broken = "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\n<v Jo>hi</v>\n\n2\n00:00:03.000 -> 00:00:04.000\n<v Jo>again</v>\n";
+    fs::write(dir.path().join("broken.vtt"), broken).expect("write");
+    fails_with(
+        dir.path(),
+        &["ingest", "broken.vtt"],
+        &["broken.vtt:8: expected a cue timing line"],
+    );
+    let srt =
+        "1\n00:00:01,000 --> 00:00:02,000\nJo: hi\n\n2\n00:00:03,000 --> 00:00:61,000\nJo: bye\n";
+    fs::write(dir.path().join("broken.srt"), srt).expect("write");
+    fails_with(
+        dir.path(),
+        &["ingest", "broken.srt"],
+        &["broken.srt:6: malformed cue end time `00:00:61,000`"],
+    );
+}
+
+#[test]
+fn roster_with_missing_columns_or_a_shared_alias() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("a.txt"), "Jo: hi\n\nAnn: hello\n").expect("write");
+    fs::write(dir.path().join("short.csv"), "name,role\nAnn,chief\n").expect("write");
+    fails_with(
+        dir.path(),
+        &["ingest", "--roster", "short.csv", "a.txt"],
+        &["short.csv:1: roster header lacks column(s) aliases, organisation, area, sector"],
+    );
+    let shared = "name,aliases,role,organisation,area,sector\nAnn Lee,AL,,,,\nAlan Loy,AL,,,,\n";
+    fs::write(dir.path().join("shared.csv"), shared).expect("write");
+    fails_with(
+        dir.path(),
+        &["ingest", "--roster", "shared.csv", "a.txt"],
+        &["shared.csv:3:", "Ann Lee (line 2)", "Alan Loy (line 3)"],
+    );
+}
+
+#[test]
+fn a_failed_run_leaves_the_previous_quotes_intact() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("verbatim.toml"),
+        "[project]\nsources = [\"*.txt\", \"*.vtt\"]\n",
+    )
+    .expect("config");
+    fs::write(dir.path().join("a.txt"), "Jo: hi\n\nAnn Lee: hello there\n").expect("write");
+    let first = verbatim(dir.path(), &["ingest", "--quiet"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let quotes = dir.path().join(".verbatim/quotes.jsonl");
+    let before = fs::read(&quotes).expect("quotes");
+    fs::write(dir.path().join("b.vtt"), "not captions\n").expect("write");
+    fails_with(dir.path(), &["ingest"], &["b.vtt:1:"]);
+    assert_eq!(fs::read(&quotes).expect("quotes"), before);
+}
+
+#[test]
+fn malformed_project_configuration_names_line_and_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("verbatim.toml"),
+        "[project]\nsources = [\"a\"]\nsauces = 1\n",
+    )
+    .expect("config");
+    fails_with(dir.path(), &["ingest"], &["verbatim.toml:3:1:", "sauces"]);
+}
+
+#[test]
+fn unknown_format_and_no_project() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = verbatim(dir.path(), &["ingest", "--format", "pdf", "x.txt"]);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "clap reports usage errors with 2"
+    );
+    assert!(stderr(&output).contains("unknown format `pdf`"));
+    fails_with(
+        dir.path(),
+        &["ingest"],
+        &["no paths given and no verbatim.toml"],
+    );
+}

@@ -1,0 +1,83 @@
+//! Helpers shared by the end-to-end tests: run the real `verbatim` binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// The repository root (where `verbatim.toml` and `corpus/` live).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repo root")
+}
+
+/// Runs `verbatim` with `args` in `dir`, with no inherited project.
+pub fn verbatim(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_verbatim"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("run verbatim")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// Asserts success and parses stdout as JSON Lines.
+pub fn json_lines(output: &Output) -> Vec<Value> {
+    assert!(
+        output.status.success(),
+        "verbatim failed: {}",
+        stderr(output)
+    );
+    stdout(output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect()
+}
+
+/// The text quote offsets of `source` point into, via `verbatim text`.
+pub fn source_text(dir: &Path, source: &str) -> String {
+    let output = verbatim(dir, &["text", "--json", source]);
+    let value = &json_lines(&output)[0];
+    value["text"].as_str().expect("text field").to_string()
+}
+
+/// Asserts the offset contract for every quote: the chars `start..end` of the source
+/// text are exactly `text`.
+pub fn assert_offsets_exact(dir: &Path, quotes: &[Value]) {
+    let mut texts = std::collections::HashMap::new();
+    for quote in quotes {
+        let source = quote["source"].as_str().expect("source");
+        let text = texts
+            .entry(source.to_string())
+            .or_insert_with(|| source_text(dir, source));
+        let start = quote["start"].as_u64().expect("start") as usize;
+        let end = quote["end"].as_u64().expect("end") as usize;
+        let slice: String = text.chars().skip(start).take(end - start).collect();
+        assert_eq!(
+            slice,
+            quote["text"].as_str().expect("text"),
+            "offsets of {}",
+            quote["id"]
+        );
+        let line = quote["line"].as_u64().expect("line") as usize;
+        let prefix: String = text.chars().take(start).collect();
+        assert_eq!(
+            line,
+            prefix.matches('\n').count() + 1,
+            "line of {}",
+            quote["id"]
+        );
+    }
+}

@@ -1,0 +1,287 @@
+//! End-to-end tests of `verbatim ingest` and `verbatim text` on the bundled corpus and on
+//! small fixtures of our own.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+
+use common::*;
+use serde_json::Value;
+
+fn field<'a>(quote: &'a Value, name: &str) -> Option<&'a str> {
+    quote[name].as_str()
+}
+
+#[test]
+fn bundled_corpus_quotes_are_exact_attributed_and_cover_every_format() {
+    let root = repo_root();
+    let quotes = json_lines(&verbatim(&root, &["ingest", "--json", "--quiet"]));
+    assert!(quotes.len() > 150, "only {} quotes", quotes.len());
+    assert_offsets_exact(&root, &quotes);
+
+    let extensions: BTreeSet<&str> = quotes
+        .iter()
+        .filter_map(|q| field(q, "source")?.rsplit('.').next())
+        .collect();
+    assert_eq!(
+        extensions,
+        BTreeSet::from(["docx", "md", "srt", "txt", "vtt"])
+    );
+
+    for quote in &quotes {
+        if field(quote, "speaker").is_some() {
+            for attribute in ["role", "organisation", "area", "sector"] {
+                assert!(
+                    field(quote, attribute).is_some(),
+                    "{} lacks {attribute}",
+                    quote["id"]
+                );
+            }
+        }
+        assert_ne!(
+            field(quote, "role"),
+            Some("interviewer"),
+            "interviewer quoted: {}",
+            quote["id"]
+        );
+        assert_eq!(field(quote, "round"), Some("2021"));
+    }
+    let speakers: BTreeSet<&str> = quotes.iter().filter_map(|q| field(q, "speaker")).collect();
+    assert_eq!(speakers.len(), 12, "{speakers:?}");
+    let unknown: BTreeSet<&str> = quotes
+        .iter()
+        .filter(|q| q["speaker"].is_null())
+        .filter_map(|q| field(q, "speaker_hint"))
+        .collect();
+    assert_eq!(unknown, BTreeSet::from(["Colin Hartley"]));
+
+    let surrey: Vec<&Value> = quotes
+        .iter()
+        .filter(|q| field(q, "source") == Some("corpus/surrey-leader.txt"))
+        .collect();
+    assert!(!surrey.is_empty(), "the UTF-16 CRLF source gave no quotes");
+    assert!(
+        surrey
+            .iter()
+            .all(|q| field(q, "speaker") == Some("Helen Achterberg"))
+    );
+    assert!(surrey.iter().all(|q| q["attributes"]["time"].is_string()));
+}
+
+#[test]
+fn ingest_is_deterministic_byte_for_byte() {
+    let root = repo_root();
+    let first = verbatim(&root, &["ingest", "--json", "--quiet"]);
+    let second = verbatim(&root, &["ingest", "--json", "--quiet"]);
+    assert!(first.status.success());
+    assert_eq!(first.stdout, second.stdout);
+}
+
+fn utf16le_with_bom(text: &str) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    bytes
+}
+
+#[test]
+fn offsets_hold_for_emoji_crlf_utf16_and_windows_1252() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let crlf = "Q: Best moment? 🙂\r\n\r\nA: The hub opened 🎉 on day two.\r\nIt was “mad”.\r\n\r\nQ: Worst?\r\nA: Fatigue, honestly.\r\n";
+    fs::write(dir.path().join("crlf.txt"), crlf).expect("write");
+    fs::write(dir.path().join("wide.txt"), utf16le_with_bom(crlf)).expect("write");
+    fs::write(
+        dir.path().join("legacy.txt"),
+        b"Q: Caf\xe9?\r\nA: \x93Yes\x94 \x96 the caf\xe9 fed 300.\r\n",
+    )
+    .expect("write");
+    let output = verbatim(dir.path(), &["ingest", "--json", "."]);
+    let quotes = json_lines(&output);
+    assert_offsets_exact(dir.path(), &quotes);
+    let texts: Vec<&str> = quotes.iter().filter_map(|q| field(q, "text")).collect();
+    assert_eq!(
+        texts,
+        [
+            "The hub opened 🎉 on day two.\r\nIt was “mad”.",
+            "Fatigue, honestly.",
+            "“Yes” – the café fed 300.",
+            "The hub opened 🎉 on day two.\r\nIt was “mad”.",
+            "Fatigue, honestly.",
+        ]
+    );
+    assert_eq!(field(&quotes[1], "context"), Some("Worst?"));
+    assert!(
+        stderr(&output).contains("legacy.txt: not valid UTF-8"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn fixture_formats_attribute_speakers_from_the_roster() {
+    let fixtures = repo_root().join("tests/fixtures");
+    let output = verbatim(
+        &fixtures,
+        &["ingest", "--json", "--roster", "roster.csv", "."],
+    );
+    let quotes = json_lines(&output);
+    assert_offsets_exact(&fixtures, &quotes);
+    let summary: Vec<(&str, Option<&str>, Option<&str>)> = quotes
+        .iter()
+        .map(|q| {
+            (
+                field(q, "id").unwrap_or(""),
+                field(q, "speaker"),
+                field(q, "speaker_hint"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "hounslow-ceo:2",
+                Some("Imogen Castellanos"),
+                Some("Imogen Castellanos")
+            ),
+            (
+                "hounslow-ceo:3",
+                Some("Imogen Castellanos"),
+                Some("Imogen Castellanos")
+            ),
+            (
+                "hounslow-ceo:5",
+                Some("Imogen Castellanos"),
+                Some("Immy Castellanos")
+            ),
+            (
+                "met-police-srt:2",
+                Some("Bartholomew Nkemelu"),
+                Some("Bartholomew Nkemelu")
+            ),
+            (
+                "met-police-vtt:2",
+                Some("Bartholomew Nkemelu"),
+                Some("Bart Nkemelu")
+            ),
+            ("met-police-vtt:3", None, Some("Dev Anand")),
+            (
+                "volunteers:2",
+                Some("Imogen Castellanos"),
+                Some("Imogen Castellanos")
+            ),
+            (
+                "volunteers:3",
+                Some("Imogen Castellanos"),
+                Some("Imogen Castellanos")
+            ),
+        ]
+    );
+    let vtt = &quotes[4];
+    assert_eq!(
+        field(vtt, "text"),
+        Some("We shared a single control room with the council & the NHS.")
+    );
+    assert_eq!(field(vtt, "context"), Some("How did policing change?"));
+    assert_eq!(vtt["attributes"]["time"], "00:00:03.500");
+    assert_eq!(vtt["attributes"]["cohort"], "2021");
+    assert_eq!(
+        field(&quotes[0], "section"),
+        Some("Hounslow council: chief executive")
+    );
+    assert_eq!(quotes[0]["attributes"]["date"], "2021-03-02");
+    assert_eq!(
+        field(&quotes[6], "text"),
+        Some("We had four hundred & twelve of them.")
+    );
+}
+
+#[test]
+fn human_summary_lists_files_and_unknown_speakers() {
+    let fixtures = repo_root().join("tests/fixtures");
+    let output = verbatim(&fixtures, &["ingest", "--roster", "roster.csv", "."]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn keep_interviewer_and_max_words_change_segmentation_but_not_ids() {
+    let fixtures = repo_root().join("tests/fixtures");
+    let args = [
+        "ingest",
+        "--json",
+        "--roster",
+        "roster.csv",
+        "hounslow-ceo.md",
+    ];
+    let plain = json_lines(&verbatim(&fixtures, &args));
+    let kept = json_lines(&verbatim(
+        &fixtures,
+        &[&args[..], &["--keep-interviewer"]].concat(),
+    ));
+    assert_eq!(kept.len(), plain.len() + 2);
+    assert_eq!(field(&kept[0], "speaker"), Some("Lowri Pemberton"));
+    assert!(
+        kept.iter()
+            .any(|q| q["id"] == plain[0]["id"] && q["text"] == plain[0]["text"])
+    );
+    let split = json_lines(&verbatim(
+        &fixtures,
+        &[&args[..], &["--max-words", "8"]].concat(),
+    ));
+    let texts: Vec<&str> = split
+        .iter()
+        .filter_map(|q| field(q, "text"))
+        .take(2)
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "How quickly the borough’s mosques and gurdwaras became food hubs 🍲.",
+            "Nobody asked them to."
+        ]
+    );
+    assert_offsets_exact(&fixtures, &split);
+}
+
+#[test]
+fn a_project_run_writes_quotes_jsonl_and_quiet_prints_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixtures = repo_root().join("tests/fixtures");
+    fs::create_dir(dir.path().join("interviews")).expect("mkdir");
+    for name in ["hounslow-ceo.md", "met-police.vtt", "roster.csv"] {
+        fs::copy(
+            fixtures.join(name),
+            dir.path().join("interviews").join(name),
+        )
+        .expect("copy");
+    }
+    fs::write(
+        dir.path().join("verbatim.toml"),
+        "[project]\nname = \"Test\"\nsources = [{ path = \"interviews\", round = \"R1\" }]\nroster = \"interviews/roster.csv\"\n",
+    )
+    .expect("config");
+    let output = verbatim(dir.path(), &["ingest", "--quiet"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(output.stdout.is_empty() && output.stderr.is_empty());
+    let written =
+        fs::read_to_string(dir.path().join(".verbatim/quotes.jsonl")).expect("quotes.jsonl");
+    let quotes: Vec<Value> = written
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(quotes.len(), 5);
+    for quote in &quotes {
+        let source = field(quote, "source").expect("source");
+        assert!(source.starts_with("interviews/"), "{source}");
+        // Front matter names its own round; the project's round fills the others.
+        let round = if source.ends_with(".md") {
+            "2021"
+        } else {
+            "R1"
+        };
+        assert_eq!(field(quote, "round"), Some(round), "{source}");
+    }
+    let printed = verbatim(dir.path(), &["ingest", "--json"]);
+    assert_eq!(stdout(&printed), written);
+}
