@@ -132,4 +132,12 @@ mod tests {
         let spans: Vec<_> = line_spans("a\r\nbb\rc\n\nd").collect();
         assert_eq!(spans, [(0, 1), (3, 5), (6, 7), (8, 8), (9, 10)]);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_the_body_offset_is_a_boundary(text in "(---\n|key: value\n|\r\n|\\PC){0,40}") {
+            let (_, body) = split_front_matter(&text);
+            proptest::prop_assert!(text.is_char_boundary(body));
+        }
+    }
 }

@@ -117,6 +117,22 @@ impl Codebook {
         parse_toml(text, path.as_ref())
     }
 
+    /// Renders the codebook as TOML that [`Codebook::from_toml_str`] reads back.
+    pub fn to_toml_string(&self) -> Result<String, Error> {
+        toml::to_string_pretty(self).map_err(|e| Error::Parse {
+            path: "codebook".into(),
+            line: 0,
+            column: None,
+            message: format!("cannot be written as TOML: {e}"),
+        })
+    }
+
+    /// Writes the codebook as a TOML file, atomically.
+    pub fn save(&self, path: &Path) -> Result<(), Error> {
+        let text = self.to_toml_string()?;
+        crate::write_atomic(path, |w| w.write_all(text.as_bytes()))
+    }
+
     /// The theme with this id.
     pub fn theme(&self, id: &str) -> Option<&Theme> {
         self.themes.iter().find(|t| t.id == id)
@@ -174,6 +190,16 @@ weight = 1.5
         assert_eq!(theme.rules[0].any.len(), 3);
         assert_eq!(theme.rules[0].weight, Some(1.5));
         assert_eq!(theme.examples, ["We are all running on empty."]);
+    }
+
+    #[test]
+    fn toml_round_trips() {
+        let codebook = Codebook::from_toml_str(CODEBOOK, "demo.toml").expect("valid");
+        let text = codebook.to_toml_string().expect("write");
+        assert_eq!(
+            Codebook::from_toml_str(&text, "again.toml").expect("read back"),
+            codebook
+        );
     }
 
     #[test]

@@ -206,6 +206,52 @@ impl Roster {
         Self::new(speakers, path)
     }
 
+    /// Renders the roster as CSV: the six standard columns, then every attribute column
+    /// in name order. Reading the result back gives the same roster.
+    pub fn to_csv_string(&self) -> String {
+        let extra: std::collections::BTreeSet<&str> = self
+            .speakers
+            .iter()
+            .flat_map(|s| s.attributes.keys().map(String::as_str))
+            .collect();
+        let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+        let header: Vec<&str> = ROSTER_COLUMNS
+            .iter()
+            .copied()
+            .chain(extra.iter().copied())
+            .collect();
+        let mut rows = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+        for speaker in &self.speakers {
+            let optional = |value: &Option<String>| value.clone().unwrap_or_default();
+            let mut row = vec![
+                speaker.name.clone(),
+                speaker.aliases.join(";"),
+                optional(&speaker.role),
+                optional(&speaker.organisation),
+                optional(&speaker.area),
+                optional(&speaker.sector),
+            ];
+            row.extend(
+                extra
+                    .iter()
+                    .map(|k| speaker.attributes.get(*k).cloned().unwrap_or_default()),
+            );
+            rows.push(row);
+        }
+        for row in rows {
+            // Writing to a Vec cannot fail.
+            let _ = writer.write_record(&row);
+        }
+        let bytes = writer.into_inner().unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// Writes the roster as a CSV file, atomically.
+    pub fn save(&self, path: &Path) -> Result<(), Error> {
+        let text = self.to_csv_string();
+        crate::write_atomic(path, |w| w.write_all(text.as_bytes()))
+    }
+
     /// The roster's people, in file order.
     pub fn speakers(&self) -> &[Speaker] {
         &self.speakers
@@ -383,6 +429,30 @@ mod tests {
         let empty = "name,aliases,role,organisation,area,sector\n,x,,,,\n";
         let error = Roster::from_csv_str(empty, "r.csv").expect_err("empty name");
         assert_eq!(error.to_string(), "r.csv:2: roster row has an empty name");
+    }
+
+    #[test]
+    fn csv_round_trips_through_a_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("roster.csv");
+        let original = roster();
+        original.save(&path).expect("save");
+        let back = Roster::load(&path).expect("load");
+        let strip = |r: &Roster| {
+            r.speakers()
+                .iter()
+                .map(|s| Speaker {
+                    line: 0,
+                    ..s.clone()
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(strip(&back), strip(&original));
+        assert!(
+            std::fs::read_to_string(&path)
+                .expect("read")
+                .starts_with("name,aliases,role,organisation,area,sector,cohort\n")
+        );
     }
 
     proptest::proptest! {
