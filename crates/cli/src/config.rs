@@ -34,6 +34,8 @@ pub struct ProjectConfig {
     pub interviewers: Vec<String>,
     /// Longest quote in words.
     pub max_words: Option<usize>,
+    /// Shortest quotation taken from a report, in words.
+    pub min_quote_words: Option<usize>,
 }
 
 /// A source entry: a path or glob, optionally with its own round.

@@ -21,7 +21,7 @@ pub struct IngestArgs {
     /// Roster CSV (default: the project's roster).
     #[arg(long, value_name = "FILE")]
     roster: Option<PathBuf>,
-    /// Read every source as this format (text, vtt, srt, docx) instead of detecting it.
+    /// Read every source as this format (text, vtt, srt, docx, report) instead of detecting it.
     #[arg(long)]
     format: Option<Format>,
     /// Longest quote in words; longer paragraphs are split at sentence ends (0: never).
@@ -36,6 +36,9 @@ pub struct IngestArgs {
     /// Round for sources that do not name one.
     #[arg(long)]
     round: Option<String>,
+    /// Shortest quotation taken from a report, in words; shorter ones are scare quotes.
+    #[arg(long, value_name = "N")]
+    min_quote_words: Option<usize>,
     /// Print quotes as JSON Lines instead of the summary.
     #[arg(long)]
     json: bool,
@@ -162,6 +165,11 @@ fn options(context: &Context, args: &IngestArgs) -> IngestOptions {
         keep_interviewer: args.keep_interviewer,
         interviewers,
         round: args.round.clone().or(config.round),
+        min_quote_words: args
+            .min_quote_words
+            .or(config.min_quote_words)
+            .unwrap_or(verbatim_ingest::DEFAULT_MIN_QUOTE_WORDS),
+        prefer_document_roster: args.roster.is_none(),
     }
 }
 

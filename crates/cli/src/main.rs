@@ -8,6 +8,7 @@ mod config;
 mod ingest_cmd;
 mod output;
 mod progress;
+mod roster_cmd;
 mod sources;
 mod text_cmd;
 
@@ -37,6 +38,8 @@ enum Command {
     Ingest(ingest_cmd::IngestArgs),
     /// Print the text a source's quote offsets point into.
     Text(text_cmd::TextArgs),
+    /// Work with rosters (the people of a study and their attributes).
+    Roster(roster_cmd::RosterArgs),
 }
 
 /// An error that is Verbatim's fault, not the input's: exit code 2.
@@ -76,5 +79,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Ingest(args) => ingest_cmd::run(&context, &args),
         Command::Text(args) => text_cmd::run(&context, &args),
+        Command::Roster(args) => roster_cmd::run(&context, &args),
     }
 }

@@ -14,6 +14,8 @@ pub enum Format {
     Srt,
     /// A Word document.
     Docx,
+    /// A report or article quoting interviewees in its prose.
+    Report,
 }
 
 impl Format {
@@ -24,6 +26,7 @@ impl Format {
             Format::Vtt => "vtt",
             Format::Srt => "srt",
             Format::Docx => "docx",
+            Format::Report => "report",
         }
     }
 
@@ -31,7 +34,8 @@ impl Format {
     pub const EXTENSIONS: [&'static str; 6] = ["txt", "md", "markdown", "vtt", "srt", "docx"];
 
     /// Decides the format: content signatures first (a zip archive, a `WEBVTT` header, a
-    /// SubRip cue), then the extension, then plain text.
+    /// SubRip cue), then the extension, then plain text. Whether plain text is a
+    /// transcript or a report is decided when it is read (see [`crate::ingest`]).
     pub fn detect(extension: Option<&str>, bytes: &[u8]) -> Format {
         if bytes.starts_with(b"PK\x03\x04") {
             return Format::Docx;
@@ -75,8 +79,9 @@ impl FromStr for Format {
             "vtt" | "webvtt" => Ok(Format::Vtt),
             "srt" | "subrip" => Ok(Format::Srt),
             "docx" | "word" => Ok(Format::Docx),
+            "report" | "prose" => Ok(Format::Report),
             other => Err(format!(
-                "unknown format `{other}`; expected one of text, vtt, srt, docx"
+                "unknown format `{other}`; expected one of text, vtt, srt, docx, report"
             )),
         }
     }

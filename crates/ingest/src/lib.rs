@@ -39,7 +39,9 @@ mod docx;
 mod error;
 mod format;
 mod front_matter;
+mod locate;
 mod marker;
+mod report;
 mod segment;
 mod transcript;
 mod turns;
@@ -54,10 +56,15 @@ pub use document_id::document_ids;
 pub use error::IngestError;
 pub use format::Format;
 pub use front_matter::FrontMatter;
+pub use report::{infer_area, infer_sector, interviewee_list};
 pub use transcript::{Transcript, Turn};
 
 /// Default longest quote, in words, before a paragraph is split at sentence ends.
 pub const DEFAULT_MAX_WORDS: usize = 150;
+
+/// Default shortest quotation taken from a report, in words: shorter ones are scare
+/// quotes ("new normal").
+pub const DEFAULT_MIN_QUOTE_WORDS: usize = 5;
 
 /// How sources are read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +79,11 @@ pub struct IngestOptions {
     pub interviewers: Vec<String>,
     /// Round for sources whose front matter does not name one.
     pub round: Option<String>,
+    /// Shortest quotation taken from a report, in words.
+    pub min_quote_words: usize,
+    /// Resolve a report's speakers against its own interviewee list, when it has one,
+    /// rather than the roster passed in (set when that roster is only a project default).
+    pub prefer_document_roster: bool,
 }
 
 impl Default for IngestOptions {
@@ -82,6 +94,8 @@ impl Default for IngestOptions {
             keep_interviewer: false,
             interviewers: Vec::new(),
             round: None,
+            min_quote_words: DEFAULT_MIN_QUOTE_WORDS,
+            prefer_document_roster: false,
         }
     }
 }
@@ -139,10 +153,35 @@ pub fn read_transcript(
     let transcript = match format {
         Format::Vtt => cues::parse_captions(&decoded.text, Captions::WebVtt),
         Format::Srt => cues::parse_captions(&decoded.text, Captions::SubRip),
+        Format::Report => Ok(Transcript {
+            text: decoded.text,
+            ..Transcript::default()
+        }),
         Format::Text | Format::Docx => Ok(turns::parse_turns(decoded.text, is_known)),
     }
     .map_err(|e| e.named(source.name))?;
+    let format = if format == Format::Text
+        && options.format.is_none()
+        && reads_as_report(&transcript, options)
+    {
+        Format::Report
+    } else {
+        format
+    };
     Ok((transcript, format, decoded.encoding, decoded.warning))
+}
+
+/// Plain text is a report when speaker turns cover less than half of it and its prose
+/// holds quotations.
+fn reads_as_report(transcript: &Transcript, options: &IngestOptions) -> bool {
+    let covered: usize = transcript
+        .turns
+        .iter()
+        .flat_map(|t| &t.paragraphs)
+        .map(|r| r.len())
+        .sum();
+    covered * 2 < transcript.text.trim().len()
+        && report::looks_like_report(&transcript.text, options.min_quote_words)
 }
 
 /// Reads a source and cuts it into attributed quotes.
@@ -176,8 +215,21 @@ pub fn ingest(
     }
     let (transcript, format, encoding, decode_warning) =
         read_transcript(source, options, &is_known)?;
-    let attributed = attribute::attribute(&transcript, source.id, source.name, roster, options);
     let mut warnings: Vec<String> = decode_warning.into_iter().collect();
+    if format == Format::Report {
+        let found =
+            report::report_quotes(&transcript.text, source.id, source.name, roster, options);
+        warnings.extend(found.warnings);
+        return Ok(Ingested {
+            format,
+            encoding,
+            quotes: found.quotes,
+            speakers: found.speakers,
+            unknown_speakers: found.unknown,
+            warnings,
+        });
+    }
+    let attributed = attribute::attribute(&transcript, source.id, source.name, roster, options);
     if transcript.turns.is_empty() {
         warnings.push("no speaker turns found: no quotes".to_string());
     }

@@ -79,7 +79,7 @@ fn sentence_ends(paragraph: &str) -> impl Iterator<Item = usize> + '_ {
     ends.into_iter()
 }
 
-fn is_abbreviation(before: &str) -> bool {
+pub(crate) fn is_abbreviation(before: &str) -> bool {
     let word = before
         .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '“')
         .next()

@@ -284,12 +284,66 @@ impl Roster {
                 return self.pick(found);
             }
         }
-        if !key.contains(' ')
-            && let Some(found) = self.by_token.get(&key)
-        {
-            return self.pick(found);
+        if !key.contains(' ') {
+            return match self.by_token.get(&key) {
+                Some(found) => self.pick(found),
+                None => self.resolve_ocr(&key),
+            };
         }
-        Resolution::Unknown
+        match self.resolve_short_first_name(&key) {
+            Resolution::Unknown => self.resolve_ocr(&key),
+            found => found,
+        }
+    }
+
+    /// `Will Kerr` for `William Kerr`, `Sam Adeyemi-Clarke` for `Samuel...`: same surname,
+    /// and a first name that is a prefix or a common short form of the roster's.
+    fn resolve_short_first_name(&self, key: &str) -> Resolution<'_> {
+        let tokens: Vec<&str> = key.split(' ').collect();
+        let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
+            return Resolution::Unknown;
+        };
+        let Some(candidates) = self.by_token.get(*last) else {
+            return Resolution::Unknown;
+        };
+        let fitting: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&index| {
+                self.speakers[index].handles().any(|handle| {
+                    let handle = handle_key(handle);
+                    let parts: Vec<&str> = handle.split(' ').collect();
+                    parts.len() >= 2
+                        && parts.last() == Some(last)
+                        && parts
+                            .first()
+                            .is_some_and(|full| same_first_name(first, full))
+                })
+            })
+            .collect();
+        self.pick(&fitting)
+    }
+
+    /// Names damaged by text extraction (`lan` for `Ian`, `|ohn` for `John`, a stray
+    /// space): a small edit distance after folding look-alike characters, accepted only
+    /// when exactly one person is that close.
+    fn resolve_ocr(&self, key: &str) -> Resolution<'_> {
+        let folded = ocr_fold(&compact(key));
+        if folded.chars().count() < 5 {
+            return Resolution::Unknown;
+        }
+        let allowed = if folded.chars().count() >= 12 { 2 } else { 1 };
+        let mut close: Vec<usize> = Vec::new();
+        for (index, speaker) in self.speakers.iter().enumerate() {
+            let near = speaker.handles().any(|handle| {
+                let candidate = ocr_fold(&compact(&handle_key(handle)));
+                edit_distance(&folded, &candidate, allowed) <= allowed
+            });
+            if near {
+                close.push(index);
+            }
+        }
+        self.pick(&close)
     }
 
     fn pick(&self, indices: &[usize]) -> Resolution<'_> {
@@ -309,6 +363,124 @@ fn compact(key: &str) -> String {
     key.chars()
         .filter(|c| !matches!(c, ' ' | '-' | '\''))
         .collect()
+}
+
+/// Common English short forms whose spelling is not a prefix of the full name.
+const SHORT_FORMS: &[(&str, &str)] = &[
+    ("bill", "william"),
+    ("billy", "william"),
+    ("bob", "robert"),
+    ("rob", "robert"),
+    ("bobby", "robert"),
+    ("dick", "richard"),
+    ("rick", "richard"),
+    ("jim", "james"),
+    ("jimmy", "james"),
+    ("jamie", "james"),
+    ("jack", "john"),
+    ("johnny", "john"),
+    ("mike", "michael"),
+    ("mick", "michael"),
+    ("peggy", "margaret"),
+    ("maggie", "margaret"),
+    ("meg", "margaret"),
+    ("liz", "elizabeth"),
+    ("beth", "elizabeth"),
+    ("betty", "elizabeth"),
+    ("kate", "katherine"),
+    ("kate", "catherine"),
+    ("katie", "katherine"),
+    ("cathy", "catherine"),
+    ("sandy", "alexander"),
+    ("sandy", "alexandra"),
+    ("alex", "alexander"),
+    ("sasha", "alexandra"),
+    ("ted", "edward"),
+    ("ned", "edward"),
+    ("harry", "henry"),
+    ("hal", "henry"),
+    ("tony", "anthony"),
+    ("chuck", "charles"),
+    ("charlie", "charles"),
+    ("jenny", "jennifer"),
+    ("sue", "susan"),
+    ("suzy", "susan"),
+    ("di", "diana"),
+    ("nick", "nicholas"),
+    ("andy", "andrew"),
+    ("drew", "andrew"),
+    ("steve", "stephen"),
+    ("steve", "steven"),
+    ("tom", "thomas"),
+    ("tommy", "thomas"),
+    ("dave", "david"),
+    ("pat", "patricia"),
+    ("pat", "patrick"),
+    ("paddy", "patrick"),
+    ("chris", "christopher"),
+    ("chris", "christine"),
+    ("fred", "frederick"),
+    ("ben", "benjamin"),
+    ("matt", "matthew"),
+    ("jo", "joanna"),
+    ("jo", "joanne"),
+    ("jo", "josephine"),
+    ("joe", "joseph"),
+    ("sam", "samuel"),
+    ("sam", "samantha"),
+    ("tomek", "tomasz"),
+    ("toby", "tobias"),
+    ("gordie", "gordon"),
+    ("immy", "imogen"),
+];
+
+fn same_first_name(short: &str, full: &str) -> bool {
+    short == full
+        || (short.chars().count() >= 3 && full.starts_with(short))
+        || (full.chars().count() >= 3 && short.starts_with(full))
+        || SHORT_FORMS
+            .iter()
+            .any(|&(s, f)| (s == short && f == full) || (s == full && f == short))
+}
+
+/// Folds characters that text extraction confuses: `l`, `1`, `!` and `|` read as `i`,
+/// except that `|` opening a name stands for `j`.
+fn ocr_fold(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    for (i, c) in key.chars().enumerate() {
+        out.push(match c {
+            '|' if i == 0 => 'j',
+            'l' | '1' | '!' | '|' => 'i',
+            '0' => 'o',
+            c => c,
+        });
+    }
+    out
+}
+
+/// Levenshtein distance, giving up (returning `limit + 1`) once it must exceed `limit`.
+fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return limit + 1;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        let mut row_min = current[0];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+            row_min = row_min.min(current[j + 1]);
+        }
+        if row_min > limit {
+            return limit + 1;
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
 }
 
 fn push_unique(list: &mut Vec<usize>, index: usize) {
@@ -453,6 +625,35 @@ mod tests {
                 .expect("read")
                 .starts_with("name,aliases,role,organisation,area,sector,cohort\n")
         );
+    }
+
+    #[test]
+    fn short_first_names_and_ocr_slips_match_only_when_unambiguous() {
+        let csv = "name,aliases,role,organisation,area,sector\n\
+                   William Kerr,,deputy chief constable,Police Scotland,Scotland,police\n\
+                   Andrew Kerr,,chief executive,Edinburgh council,Edinburgh,council\n\
+                   Ian Burbidge,,associate director,RSA,,research\n\
+                   John Wright,,director,Bradford Institute for Health Research,Bradford,research\n\
+                   Kersten England,,chief executive,Bradford council,Bradford,council\n";
+        let roster = Roster::from_csv_str(csv, "r.csv").expect("roster");
+        let name = |n: &str| matched(&roster, n);
+        assert_eq!(name("Will Kerr").as_deref(), Some("William Kerr"));
+        assert_eq!(name("Bill Kerr").as_deref(), Some("William Kerr"));
+        assert_eq!(name("Andy Kerr").as_deref(), Some("Andrew Kerr"));
+        assert_eq!(name("lan Burbidge").as_deref(), Some("Ian Burbidge"));
+        assert_eq!(name("|ohn Wright").as_deref(), Some("John Wright"));
+        assert_eq!(name("Kersten Eng land").as_deref(), Some("Kersten England"));
+        assert_eq!(name("Professor Wright").as_deref(), Some("John Wright"));
+        assert!(matches!(roster.resolve("Kerr"), Resolution::Ambiguous(_)));
+        assert_eq!(roster.resolve("Karen Kerr"), Resolution::Unknown);
+        assert_eq!(roster.resolve("Ian Wright"), Resolution::Unknown);
+    }
+
+    #[test]
+    fn edit_distance_is_bounded_levenshtein() {
+        assert_eq!(edit_distance("kitten", "sitting", 5), 3);
+        assert_eq!(edit_distance("abc", "abc", 1), 0);
+        assert_eq!(edit_distance("abcdef", "a", 2), 3);
     }
 
     proptest::proptest! {

@@ -1,0 +1,216 @@
+//! Quotes from reports: the attributed quotations of a write-up's running prose.
+//!
+//! Reports quote interviewees inside sentences (`As Wigan council's Alison Park
+//! explained: "..."`), after them (`"...," said Park.`), as pull quotes over an
+//! attribution line, and often arrive as text pasted from a PDF, with quotations broken by
+//! line ends, hyphenation, running headers and figure captions. Each quotation becomes a
+//! quote whose `text` is the spoken words alone and whose `start`/`end` span the
+//! quotation in the source (so `text` can differ from that span where page furniture or
+//! line-end hyphens were removed).
+
+mod attribution;
+mod clean;
+mod interviewees;
+mod kinds;
+mod layout;
+mod names;
+mod pull_quotes;
+mod spans;
+mod speakers;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use verbatim_model::{Quote, Roster};
+
+use crate::IngestOptions;
+use crate::locate::Locator;
+use attribution::{Attribution, Who, attribute};
+use layout::Layout;
+use speakers::{Resolved, Speakers};
+
+pub use interviewees::interviewee_list;
+pub use kinds::{infer_area, infer_sector};
+
+/// Quotes found in a report and what was learnt about their speakers.
+pub(crate) struct ReportQuotes {
+    pub quotes: Vec<Quote>,
+    pub speakers: BTreeSet<String>,
+    pub unknown: BTreeSet<String>,
+    pub warnings: Vec<String>,
+}
+
+/// A quotation before attribution: where it is and its cleaned words.
+struct Found {
+    span: spans::Span,
+    text: String,
+}
+
+/// True when a text reads as a report: quotations of interview length in its prose.
+pub(crate) fn looks_like_report(text: &str, min_words: usize) -> bool {
+    let layout = Layout::new(text);
+    let found = quotations(text, &layout, min_words);
+    !found.is_empty() || !pull_quotes::unmarked(text, &layout, &[], min_words).is_empty()
+}
+
+fn quotations(text: &str, layout: &Layout, min_words: usize) -> Vec<Found> {
+    let all = spans::find_spans(text, layout);
+    let hyphenated = clean::hyphenated_words(text);
+    all.into_iter()
+        .map(|span| {
+            let words = clean::spoken_text(text, &span.segments, &hyphenated);
+            Found { span, text: words }
+        })
+        .filter(|f| f.text.split_whitespace().count() >= min_words)
+        .filter(|f| !clean::is_title(&f.text) && !clean::is_citation(text, &f.span))
+        .collect()
+}
+
+/// Extracts the quotes of a report. Without a roster, the report's own interviewee
+/// list is used when it has one.
+pub(crate) fn report_quotes(
+    text: &str,
+    document_id: &str,
+    source_name: &str,
+    roster: Option<&Roster>,
+    options: &IngestOptions,
+) -> ReportQuotes {
+    let layout = Layout::new(text);
+    let mut warnings = Vec::new();
+    let own_list = match roster {
+        Some(_) if !options.prefer_document_roster => None,
+        _ => interviewee_list(text).and_then(|people| {
+            let count = people.len();
+            let roster = Roster::new(people, std::path::Path::new(source_name)).ok()?;
+            warnings.push(format!(
+                "speakers resolved against the report's own list of {count} interviewees"
+            ));
+            Some(roster)
+        }),
+    };
+    let roster = own_list.as_ref().or(roster);
+    let mut speakers = Speakers::new(roster);
+    let mut found = quotations(text, &layout, options.min_quote_words);
+    let marked: Vec<spans::Span> = found.iter().map(|f| f.span.clone()).collect();
+    let known = roster;
+    let unmarked: Vec<pull_quotes::Pull> =
+        pull_quotes::unmarked(text, &layout, &marked, options.min_quote_words)
+            .into_iter()
+            .filter(|pull| !in_front_matter_section(text, &layout, pull.span.first_paragraph))
+            .filter(|pull| match (&pull.attribution.who, known) {
+                // Over a named line, a pull quote by someone outside the study's roster is
+                // the authors' own (a foreword signed by its writer), not an interview.
+                (Who::Named { name, .. }, Some(known)) => {
+                    matches!(known.resolve(name), verbatim_model::Resolution::Matched(_))
+                }
+                _ => true,
+            })
+            .collect();
+    let all_spans: Vec<spans::Span> = found.iter().map(|f| f.span.clone()).collect();
+
+    let mut attributions: Vec<Attribution> = (0..found.len())
+        .map(|index| attribute(text, &layout, &all_spans, index))
+        .collect();
+    for pull in &unmarked {
+        attributions.push(pull.attribution.clone());
+        found.push(Found {
+            span: pull.span.clone(),
+            text: pull.text.clone(),
+        });
+    }
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_by_key(|&i| found[i].span.open);
+
+    let mut locator = Locator::new(text);
+    let mut quotes = Vec::new();
+    let mut previous: Option<Resolved> = None;
+    for (number, &index) in order.iter().enumerate() {
+        let item = &found[index];
+        let attribution = &attributions[index];
+        let paragraph_text = &text[layout.paragraphs[item.span.first_paragraph].range.clone()];
+        let resolved = match &attribution.who {
+            Who::Continuing => previous.clone().unwrap_or_default(),
+            who => speakers.resolve(who, paragraph_text),
+        };
+        let start = item
+            .span
+            .segments
+            .first()
+            .map_or(item.span.open, |r| r.start);
+        let end = item.span.segments.last().map_or(item.span.close, |r| r.end);
+        let (start_char, end_char, line) = locator.locate(start, end);
+        let mut attributes = BTreeMap::new();
+        attributes.insert("attribution".to_string(), how(&attribution.who).to_string());
+        quotes.push(Quote {
+            id: format!("{document_id}:{}", number + 1),
+            source: source_name.to_string(),
+            start: start_char,
+            end: end_char,
+            line,
+            text: item.text.clone(),
+            context: attribution.context.clone(),
+            speaker: resolved.speaker.as_ref().map(|s| s.name.clone()),
+            speaker_hint: resolved.hint.clone(),
+            role: resolved.role.clone(),
+            organisation: resolved.organisation.clone(),
+            area: resolved.area.clone(),
+            sector: resolved.sector.clone(),
+            round: options.round.clone(),
+            section: layout
+                .heading_before(text, item.span.first_paragraph)
+                .map(str::to_string),
+            attributes: merge(attributes, resolved.speaker.as_ref().map(|s| &s.attributes)),
+        });
+        previous = Some(resolved);
+    }
+    ReportQuotes {
+        speakers: quotes.iter().filter_map(|q| q.speaker.clone()).collect(),
+        unknown: speakers.unknown(),
+        quotes,
+        warnings,
+    }
+}
+
+/// Sections written by the authors about themselves or the report, where a signed pull
+/// quote is theirs rather than an interviewee's.
+fn in_front_matter_section(text: &str, layout: &Layout, paragraph: usize) -> bool {
+    layout
+        .heading_before(text, paragraph)
+        .is_some_and(|heading| {
+            let lower = heading.to_lowercase();
+            [
+                "foreword",
+                "preface",
+                "acknowledg",
+                "about the",
+                "about us",
+                "authors",
+            ]
+            .iter()
+            .any(|cue| lower.starts_with(cue))
+        })
+}
+
+fn merge(
+    mut attributes: BTreeMap<String, String>,
+    extra: Option<&BTreeMap<String, String>>,
+) -> BTreeMap<String, String> {
+    if let Some(extra) = extra {
+        for (key, value) in extra {
+            attributes
+                .entry(key.clone())
+                .or_insert_with(|| value.clone());
+        }
+    }
+    attributes
+}
+
+fn how(who: &Who) -> &'static str {
+    match who {
+        Who::Named { .. } => "named",
+        Who::Pronoun { .. } => "pronoun",
+        Who::Anonymous { .. } => "anonymous",
+        Who::Described { .. } => "role",
+        Who::Continuing => "continuing",
+        Who::Unattributed => "none",
+    }
+}
