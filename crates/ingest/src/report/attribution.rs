@@ -34,6 +34,13 @@ static DESCRIBED: LazyLock<Regex> = LazyLock::new(|| {
     .expect("described pattern")
 });
 
+static DESCRIBED_OWNED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?P<owner>[A-Z][\w&-]*(?:\s+[A-Za-z][\w&-]*){{0,4}})['’]s\s+(?P<role>(?:[\w’'-]+\s+){{1,5}}?)(?:\w+ly\s+|also\s+)?(?:{SPEECH_VERBS})\b"
+    ))
+    .expect("owned role pattern")
+});
+
 static TRAILING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"^[\s,]*(?:(?:{SPEECH_VERBS})\s+(?P<after>[^.;:!?“”]+)|(?P<before>[^.;:!?“”]{{1,80}}?)\s+(?:\w+ly\s+)?(?:{SPEECH_VERBS})\b|according to\s+(?P<according>[^.;:!?“”]+))"
@@ -133,6 +140,8 @@ pub enum Who {
 pub struct Attribution {
     pub who: Who,
     pub context: Option<String>,
+    /// The paragraph holding a pull quote's attribution line.
+    pub line: Option<usize>,
 }
 
 /// `Two NHS leaders spoke bluntly. One said: ...`: an anonymous `one` or `another` takes
@@ -190,25 +199,36 @@ fn attribute_words(text: &str, layout: &Layout, spans: &[Span], index: usize) ->
     let lead_clean = collapse(&lead);
     let context = (!lead_clean.is_empty()).then(|| lead_clean.clone());
     if let Some(who) = classify(&lead) {
-        return Attribution { who, context };
+        return Attribution {
+            who,
+            context,
+            line: None,
+        };
     }
     if let Some(who) = trailing(text, layout, spans, index) {
-        return Attribution { who, context };
+        return Attribution {
+            who,
+            context,
+            line: None,
+        };
     }
     if let Some(who) = pull_quote_line(text, layout, span) {
-        return Attribution { who, context };
+        let line = Some(span.last_paragraph + 1);
+        return Attribution { who, context, line };
     }
     if lead_clean.is_empty() {
         if let Some((previous, who)) = previous_colon_paragraph(text, layout, span) {
             return Attribution {
                 who,
                 context: Some(previous),
+                line: None,
             };
         }
         if let Some((previous, who)) = previous_sentence(text, layout, spans, index, lead_start) {
             return Attribution {
                 who,
                 context: Some(previous),
+                line: None,
             };
         }
     }
@@ -218,7 +238,11 @@ fn attribute_words(text: &str, layout: &Layout, spans: &[Span], index: usize) ->
     } else {
         Who::Unattributed
     };
-    Attribution { who, context }
+    Attribution {
+        who,
+        context,
+        line: None,
+    }
 }
 
 /// Reads a clause for its speaker: a named person, a pronoun, an anonymous or a
@@ -254,6 +278,24 @@ pub fn classify(clause: &str) -> Option<Who> {
                 hint,
                 role: (!role.is_empty()).then(|| role.to_string()),
             });
+        }
+    }
+    if let Some(found) = DESCRIBED_OWNED.captures(clause) {
+        let role = found["role"].trim();
+        if role.split_whitespace().any(is_role_noun) {
+            let owner = found["owner"].trim();
+            let owner = owner
+                .split_whitespace()
+                .skip_while(|w| ["As", "And", "Or", "But", "So", "Then", "For", "In"].contains(w))
+                .collect::<Vec<_>>()
+                .join(" ");
+            if owner.starts_with(char::is_uppercase) {
+                let hint = format!("{owner}'s {role}");
+                return Some(Who::Described {
+                    role: hint.clone(),
+                    hint,
+                });
+            }
         }
     }
     if let Some(found) = DESCRIBED.captures(clause) {
@@ -423,7 +465,23 @@ fn lead_in(text: &str, layout: &Layout, spans: &[Span], index: usize) -> (String
             }
         }
     }
-    (mask_quotes(text, spans, index, start, span.open), start)
+    let masked = mask_quotes(text, spans, index, start, span.open);
+    // Only what follows the last quotation counts, less a bracketed attribution that
+    // belongs to that quotation: `"..." (Ana Ruiz) "..."`.
+    let own = match masked.rfind('…') {
+        Some(at) => {
+            let rest = masked[at + '…'.len_utf8()..].trim_start_matches([',', '.', ' ']);
+            match rest
+                .strip_prefix('(')
+                .and_then(|r| r.find(')').map(|end| &r[end + 1..]))
+            {
+                Some(after_bracket) => after_bracket.to_string(),
+                None => masked[at..].to_string(),
+            }
+        }
+        None => masked,
+    };
+    (own, start)
 }
 
 fn inside_other(spans: &[Span], index: usize, at: usize) -> bool {
@@ -458,6 +516,23 @@ fn trailing(text: &str, layout: &Layout, spans: &[Span], index: usize) -> Option
         .get(index + 1)
         .map_or(paragraph_end, |s| s.open.min(paragraph_end));
     let after = &text[span.close.min(next_open)..next_open];
+    let opening = after.trim_start_matches([',', '.', ' ', '\n', '\r']);
+    if let Some(bracketed) = opening.strip_prefix('(') {
+        let inside = &bracketed[..bracketed.find(')')?];
+        return attribution_line(inside).or_else(|| classify_subject(inside));
+    }
+    if let Some(dashed) = opening
+        .strip_prefix(['–', '—'])
+        .or_else(|| opening.strip_prefix("- "))
+    {
+        let line = dashed
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_end_matches('.');
+        return attribution_line(line).or_else(|| classify_subject(line));
+    }
     let sentence_end = after.find(['.', '!', '?', ':', ';']).unwrap_or(after.len());
     let after = &after[..sentence_end];
     if after.split_whitespace().count() > 14 {
@@ -772,6 +847,26 @@ mod tests {
             Some("chief executive")
         );
         assert_eq!(group_role("Several raised the problem of savings. "), None);
+    }
+
+    #[test]
+    fn organisations_roles_and_bracketed_or_dashed_attributions() {
+        assert_eq!(
+            classify("As Essex Police's chief constable explained: "),
+            Some(Who::Described {
+                hint: "Essex Police's chief constable".into(),
+                role: "Essex Police's chief constable".into()
+            })
+        );
+        let text = "Summary\n\n\"We changed the rota for good.\" (Ana Ruiz, ward manager, Leeds hospital) \"Nobody wants the old forms back.\" – a district nurse\n";
+        let layout = Layout::new(text);
+        let spans = super::super::spans::find_spans(text, &layout);
+        assert!(
+            matches!(attribute(text, &layout, &spans, 0).who, Who::Named { ref name, .. } if name == "Ana Ruiz")
+        );
+        assert!(
+            matches!(attribute(text, &layout, &spans, 1).who, Who::Anonymous { role: Some(ref r), .. } if r == "district nurse")
+        );
     }
 
     #[test]

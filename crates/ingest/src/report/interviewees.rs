@@ -102,7 +102,8 @@ fn parse_entry(line: &str) -> Option<Speaker> {
         return None;
     }
     let parts: Vec<&str> = rest
-        .split(',')
+        .split([',', '–', '—', '|', '\t'])
+        .flat_map(|part| part.split(" - "))
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .collect();
@@ -177,7 +178,8 @@ mod tests {
                     Sam Lee, chief constable, Police Scotland\n\
                     Kim Patel – chief executive, The Cellar Trust\n\
                     Ann Moss, chief executive, Hounslow council\n\
-                    Bo Diaz, director of Leeds Playhouse\n\n\
+                    Bo Diaz, director of Leeds Playhouse\n\
+                    Cy Young – chief officer – Wigan Community Food Network\n\n\
                     About the RSA\n\nThe RSA is a long paragraph of prose that is certainly not a list of people at all, and it goes on.\n";
         let people = interviewee_list(text).expect("a list");
         type Row = (
@@ -237,6 +239,13 @@ mod tests {
                     some("Leeds Playhouse"),
                     some("Leeds"),
                     some("arts")
+                ),
+                (
+                    "Cy Young".into(),
+                    some("chief officer"),
+                    some("Wigan Community Food Network"),
+                    some("Wigan"),
+                    some("voluntary")
                 ),
             ]
         );

@@ -65,13 +65,20 @@ impl Layout {
         Layout { paragraphs }
     }
 
-    /// The nearest heading before paragraph `index`.
-    pub fn heading_before<'t>(&self, text: &'t str, index: usize) -> Option<&'t str> {
+    /// The nearest heading before paragraph `index`, skipping the paragraphs in `not`
+    /// (attribution lines under pull quotes look like headings but are not).
+    pub fn heading_before<'t>(
+        &self,
+        text: &'t str,
+        index: usize,
+        not: &[usize],
+    ) -> Option<&'t str> {
         self.paragraphs[..index]
             .iter()
+            .enumerate()
             .rev()
-            .find(|p| p.heading)
-            .map(|p| text[p.range.clone()].trim())
+            .find(|(i, p)| p.heading && !not.contains(i))
+            .map(|(_, p)| text[p.range.clone()].trim())
     }
 }
 
@@ -175,6 +182,7 @@ mod tests {
                 (false, false),
             ]
         );
-        assert_eq!(layout.heading_before(text, 1), Some("Introduction"));
+        assert_eq!(layout.heading_before(text, 1, &[]), Some("Introduction"));
+        assert_eq!(layout.heading_before(text, 1, &[0]), None);
     }
 }

@@ -120,6 +120,7 @@ pub(crate) fn report_quotes(
     let mut order: Vec<usize> = (0..found.len()).collect();
     order.sort_by_key(|&i| found[i].span.open);
 
+    let attribution_lines: Vec<usize> = attributions.iter().filter_map(|a| a.line).collect();
     let mut locator = Locator::new(text);
     let mut quotes = Vec::new();
     let mut previous: Option<Resolved> = None;
@@ -156,7 +157,7 @@ pub(crate) fn report_quotes(
             sector: resolved.sector.clone(),
             round: options.round.clone(),
             section: layout
-                .heading_before(text, item.span.first_paragraph)
+                .heading_before(text, item.span.first_paragraph, &attribution_lines)
                 .map(str::to_string),
             attributes: merge(attributes, resolved.speaker.as_ref().map(|s| &s.attributes)),
         });
@@ -174,7 +175,7 @@ pub(crate) fn report_quotes(
 /// quote is theirs rather than an interviewee's.
 fn in_front_matter_section(text: &str, layout: &Layout, paragraph: usize) -> bool {
     layout
-        .heading_before(text, paragraph)
+        .heading_before(text, paragraph, &[])
         .is_some_and(|heading| {
             let lower = heading.to_lowercase();
             [
@@ -212,5 +213,177 @@ fn how(who: &Who) -> &'static str {
         Who::Described { .. } => "role",
         Who::Continuing => "continuing",
         Who::Unattributed => "none",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One short passage per attribution shape, written for these tests.
+    const PASSAGE: &str = "\
+Findings
+
+As Wigan council's Alison Park commented: \"We stopped asking permission and started asking residents.\" \
+Leeds council's chief executive Tom Reed explained: “The city worked as one organisation for a while.” \
+Sam Lee, director at Hounslow Community Hub, said: \"Our volunteers ran the food line for ninety days.\"
+
+As chief executive, Dana Cole recounted: \"We rewrote the plan in a fortnight and nobody objected.\" \
+\"It was the most tiring year of my working life,\" said Dana Cole. She reflected: \"I would do it again tomorrow, though.\"
+
+And Tom Reed added: \"Nobody wants to go back to the way we did things.\" \
+\"We still need the money to make it last,\" Reed said.
+
+Two police chiefs spoke frankly. One said: \"We cannot keep running on goodwill alone.\" \
+Another observed: \"The data sharing was the real breakthrough for us.\" \
+Asked about funding, a health board director commented: \"Every grant comes with a six-month deadline attached.\" \
+And one council chief executive remarked: \"Central government told us things on the evening news.\"
+
+Alison Park, the council's leader, described the summer. \"We had four hundred volunteers and no forms at all.\"
+
+Our residents did not sign up for a pandemic, but they signed up for each other.
+
+Council Leader
+
+“We learnt more in a month than in the previous ten years.”
+
+Sam Lee, director, Hounslow Community Hub
+
+Dana Cole told us: \"The hardest part was keeping the organisa-
+tions talking once the emergency was
+
+Findings
+
+over and everyone went back to their desks.\" The so-called \"new normal\" was, in her words, \"not normal at all\".
+The report “Bridges Built in a Crisis and After” set this out, defining resilience as \"the capacity to recover quickly from difficulties\" (Smith, 2019).
+";
+
+    fn found(text: &str, roster: Option<&Roster>) -> Vec<(String, Option<String>, Option<String>)> {
+        report_quotes(text, "r", "r.txt", roster, &IngestOptions::default())
+            .quotes
+            .into_iter()
+            .map(|q| {
+                let first: Vec<&str> = q.text.split_whitespace().take(3).collect();
+                (first.join(" "), q.speaker, q.role)
+            })
+            .collect()
+    }
+
+    fn row(
+        first: &str,
+        speaker: Option<&str>,
+        role: Option<&str>,
+    ) -> (String, Option<String>, Option<String>) {
+        (
+            first.to_string(),
+            speaker.map(str::to_string),
+            role.map(str::to_string),
+        )
+    }
+
+    #[test]
+    fn every_attribution_shape_without_a_roster() {
+        assert_eq!(
+            found(PASSAGE, None),
+            [
+                row("We stopped asking", Some("Alison Park"), None),
+                row("The city worked", Some("Tom Reed"), None),
+                row("Our volunteers ran", Some("Sam Lee"), None),
+                row("We rewrote the", Some("Dana Cole"), None),
+                row("It was the", Some("Dana Cole"), None),
+                row("I would do", Some("Dana Cole"), None),
+                row("Nobody wants to", Some("Tom Reed"), None),
+                row("We still need", Some("Tom Reed"), None),
+                row("We cannot keep", None, Some("police chief")),
+                row("The data sharing", None, Some("police chief")),
+                row("Every grant comes", None, Some("health board director")),
+                row(
+                    "Central government told",
+                    None,
+                    Some("council chief executive")
+                ),
+                row("We had four", Some("Alison Park"), None),
+                row("Our residents did", None, Some("Council Leader")),
+                row("We learnt more", Some("Sam Lee"), Some("director")),
+                row("The hardest part", Some("Dana Cole"), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn page_furniture_and_hyphens_leave_the_text_but_not_the_span() {
+        let quotes = report_quotes(PASSAGE, "r", "r.txt", None, &IngestOptions::default()).quotes;
+        let last = quotes.last().expect("quotes");
+        assert_eq!(
+            last.text,
+            "The hardest part was keeping the organisations talking once the emergency was over and everyone went back to their desks."
+        );
+        let span: String = PASSAGE
+            .chars()
+            .skip(last.start)
+            .take(last.end - last.start)
+            .collect();
+        assert!(span.starts_with("The hardest part") && span.ends_with("their desks."));
+        assert!(span.contains("\n\nFindings\n\n"));
+        assert_eq!(last.context.as_deref(), Some("Dana Cole told us:"));
+        assert_eq!(last.section.as_deref(), Some("Findings"));
+        let first = &quotes[0];
+        let exact: String = PASSAGE
+            .chars()
+            .skip(first.start)
+            .take(first.end - first.start)
+            .collect();
+        assert_eq!(exact, first.text);
+        assert_eq!(
+            first.speaker_hint.as_deref(),
+            Some("Wigan council's Alison Park")
+        );
+    }
+
+    #[test]
+    fn roster_attributes_and_the_documents_own_list() {
+        let roster = Roster::from_csv_str(
+            "name,aliases,role,organisation,area,sector\n\
+             Alison Park,,leader,Wigan council,Wigan,council\n\
+             Thomas Reed,,chief executive,Leeds council,Leeds,council\n",
+            "r.csv",
+        )
+        .expect("roster");
+        let quotes = report_quotes(
+            PASSAGE,
+            "r",
+            "r.txt",
+            Some(&roster),
+            &IngestOptions::default(),
+        );
+        let reed = &quotes.quotes[1];
+        assert_eq!(reed.speaker.as_deref(), Some("Thomas Reed"));
+        assert_eq!(reed.area.as_deref(), Some("Leeds"));
+        assert!(quotes.unknown.contains("Dana Cole"));
+        let with_list = format!(
+            "{PASSAGE}\nInterviewees\n\nDana Cole, chief executive, Bradford council\nSam Lee, director, Hounslow Community Hub\n"
+        );
+        let own = report_quotes(&with_list, "r", "r.txt", None, &IngestOptions::default());
+        let cole = own
+            .quotes
+            .iter()
+            .find(|q| q.speaker.as_deref() == Some("Dana Cole"))
+            .expect("Dana Cole");
+        assert_eq!(
+            (cole.area.as_deref(), cole.sector.as_deref()),
+            (Some("Bradford"), Some("council"))
+        );
+        assert!(own.warnings[0].contains("own list of 2 interviewees"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_spans_stay_in_the_text(text in "(\\PC|\n|\n\n|“|”|\"|'|: |said |One said: |Figure 1|[A-Z][a-z]+ [A-Z][a-z]+){0,80}") {
+            let quotes = report_quotes(&text, "p", "p.txt", None, &IngestOptions::default()).quotes;
+            let chars = text.chars().count();
+            for quote in quotes {
+                proptest::prop_assert!(quote.start <= quote.end && quote.end <= chars);
+            }
+        }
     }
 }

@@ -71,7 +71,11 @@ pub fn unmarked(text: &str, layout: &Layout, marked: &[Span], min_words: usize) 
                 last_paragraph: index,
             },
             text: super::attribution::collapse(body),
-            attribution: Attribution { who, context: None },
+            attribution: Attribution {
+                who,
+                context: None,
+                line: Some(index + 1),
+            },
         });
     }
     pulls

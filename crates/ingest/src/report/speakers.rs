@@ -132,7 +132,10 @@ impl<'r> Speakers<'r> {
             };
         }
         if let Resolution::Matched(speaker) = self.named.resolve(name) {
-            return Resolved::of(speaker, hint);
+            let mut resolved = Resolved::of(speaker, hint);
+            resolved.role = resolved.role.or_else(|| role.clone());
+            resolved.organisation = resolved.organisation.or_else(|| organisation.clone());
+            return resolved;
         }
         if !person_like {
             return Resolved::default();
