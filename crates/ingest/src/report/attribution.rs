@@ -122,6 +122,7 @@ pub enum Who {
         person_like: bool,
         role: Option<String>,
         organisation: Option<String>,
+        place: Option<String>,
     },
     /// `she`, `he`, `they`: the person last quoted.
     Pronoun { hint: String },
@@ -318,12 +319,14 @@ fn named(clause: &str) -> Option<Who> {
         .find(|m| m.person_like)
         .or_else(|| found.last())?;
     let hint = noun_phrase(clause, mention);
+    let around = super::appositive::describe(&clause[..mention.start], &clause[mention.end..]);
     Some(Who::Named {
         name: mention.name.clone(),
         hint,
         person_like: mention.person_like,
-        role: None,
-        organisation: None,
+        role: around.role,
+        organisation: around.organisation,
+        place: around.place,
     })
 }
 
@@ -412,7 +415,7 @@ fn strip_verb(phrase: &str) -> String {
     words.join(" ")
 }
 
-fn is_role_noun(word: &str) -> bool {
+pub(super) fn is_role_noun(word: &str) -> bool {
     let lower = word
         .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
         .to_lowercase();
@@ -636,6 +639,7 @@ pub fn attribution_line(line: &str) -> Option<Who> {
             person_like: true,
             role: parts.get(1).map(|r| (*r).to_string()),
             organisation: (parts.len() > 2).then(|| parts[2..].join(", ")),
+            place: None,
         });
     }
     let role_part = [" of ", " at ", " for "]

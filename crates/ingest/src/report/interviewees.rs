@@ -1,11 +1,13 @@
 //! Rosters from the "Interviewees" list at the end of a report: one person per line,
 //! `Name, role, organisation`, sometimes grouped under place headings.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
 use verbatim_model::{Speaker, normalise_name, strip_titles};
 
+use super::attribution::is_role_noun;
 use super::kinds::{infer_area, infer_sector};
 use super::names::mentions;
 
@@ -18,10 +20,11 @@ static HEADING: LazyLock<Regex> = LazyLock::new(|| {
 /// when the text has no such list (a heading followed by at least two entries).
 pub fn interviewee_list(text: &str) -> Option<Vec<Speaker>> {
     let lines: Vec<(usize, &str)> = text.lines().enumerate().collect();
+    let furniture = repeated_lines(&lines);
     let mut best = None;
     for (index, line) in &lines {
         if HEADING.is_match(line) {
-            let people = parse_entries(&lines[index + 1..]);
+            let people = parse_entries(&lines[index + 1..], &furniture);
             if people.len() >= 2 {
                 best = Some(people);
             }
@@ -30,20 +33,55 @@ pub fn interviewee_list(text: &str) -> Option<Vec<Speaker>> {
     best
 }
 
-fn parse_entries(lines: &[(usize, &str)]) -> Vec<Speaker> {
+/// Short lines that occur more than once: running headers and footers.
+fn repeated_lines(lines: &[(usize, &str)]) -> HashSet<String> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for (_, line) in lines {
+        let line = line.trim();
+        if !line.is_empty() && line.split_whitespace().count() <= 8 {
+            *counts.entry(line.to_lowercase()).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n >= 3)
+        .map(|(line, _)| line)
+        .collect()
+}
+
+fn parse_entries(lines: &[(usize, &str)], furniture: &HashSet<String>) -> Vec<Speaker> {
+    let lines: Vec<(usize, &str)> = lines
+        .iter()
+        .map(|(number, raw)| {
+            (
+                *number,
+                raw.trim()
+                    .trim_start_matches(['•', '-', '–', '*', '·'])
+                    .trim(),
+            )
+        })
+        .filter(|(_, line)| !line.is_empty())
+        .filter(|(_, line)| {
+            !line
+                .chars()
+                .all(|c| c.is_ascii_digit() || c.is_whitespace())
+        })
+        .filter(|(_, line)| !furniture.contains(&line.to_lowercase()))
+        .collect();
     let mut people: Vec<Speaker> = Vec::new();
     let mut area_heading: Option<String> = None;
     let mut misses = 0;
     let mut previous_open = false;
-    for (number, raw) in lines {
-        let line = raw
-            .trim()
-            .trim_start_matches(['•', '-', '–', '*', '·'])
-            .trim();
-        if line.is_empty() {
-            continue;
-        }
-        if let Some(mut speaker) = parse_entry(line) {
+    let mut index = 0;
+    while index < lines.len() {
+        let (number, line) = lines[index];
+        index += 1;
+        let entry = parse_entry(line).or_else(|| {
+            let cells = cells_entry(&lines[index - 1..])?;
+            index += 2;
+            Some(cells)
+        });
+        if let Some(mut speaker) = entry {
             speaker.line = number + 1;
             if let Some(area) = &area_heading
                 && speaker.area.is_none()
@@ -89,6 +127,23 @@ fn parse_entries(lines: &[(usize, &str)]) -> Vec<Speaker> {
         }
     }
     dedupe(people)
+}
+
+/// A list laid out as a table whose cells come out one per line: a name, a role, an
+/// organisation.
+fn cells_entry(lines: &[(usize, &str)]) -> Option<Speaker> {
+    let [(_, name), (_, role), (_, organisation), ..] = lines else {
+        return None;
+    };
+    let found = mentions(name);
+    let whole_name = found
+        .first()
+        .is_some_and(|m| m.person_like && m.start == 0 && m.end == name.len());
+    let role_like = !role.contains(',') && role.split_whitespace().any(is_role_noun);
+    let organisation_like =
+        !organisation.contains(',') && organisation.starts_with(char::is_uppercase);
+    (whole_name && role_like && organisation_like)
+        .then(|| parse_entry(&format!("{name}, {role}, {organisation}")))?
 }
 
 /// `Name, role, organisation` (commas, or a dash after the name).
@@ -263,6 +318,28 @@ mod tests {
         assert_eq!(people[0].area.as_deref(), Some("Bradford"));
         assert_eq!(people[1].area.as_deref(), Some("Bradford"));
         assert_eq!(people[1].sector.as_deref(), Some("health"));
+    }
+
+    #[test]
+    fn tables_with_one_cell_per_line_and_running_footers() {
+        let text = "Seizing the moment\n\nSeizing the moment\n\nInterviewees\n\nSuzanne Wylie\nChief Executive\nBelfast City Council\n\n\
+                    Seizing the moment\n41\n\nSimon Byrne\nChief Constable\nPolice Service of Northern Ireland\n";
+        let people = interviewee_list(text).expect("a list");
+        let rows: Vec<(&str, Option<&str>, Option<&str>)> = people
+            .iter()
+            .map(|p| (p.name.as_str(), p.role.as_deref(), p.area.as_deref()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("Suzanne Wylie", Some("Chief Executive"), Some("Belfast")),
+                (
+                    "Simon Byrne",
+                    Some("Chief Constable"),
+                    Some("Northern Ireland")
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! quotation in the source (so `text` can differ from that span where page furniture or
 //! line-end hyphens were removed).
 
+mod appositive;
 mod attribution;
 mod clean;
 mod interviewees;
@@ -124,6 +125,7 @@ pub(crate) fn report_quotes(
     let mut locator = Locator::new(text);
     let mut quotes = Vec::new();
     let mut previous: Option<Resolved> = None;
+    let mut described_later: Vec<(usize, usize)> = Vec::new();
     for (number, &index) in order.iter().enumerate() {
         let item = &found[index];
         let attribution = &attributions[index];
@@ -161,7 +163,39 @@ pub(crate) fn report_quotes(
                 .map(str::to_string),
             attributes: merge(attributes, resolved.speaker.as_ref().map(|s| &s.attributes)),
         });
+        if resolved.speaker.is_none() && matches!(attribution.who, Who::Described { .. }) {
+            described_later.push((quotes.len() - 1, index));
+        }
         previous = Some(resolved);
+    }
+    for (quote_index, found_index) in described_later {
+        let item = &found[found_index];
+        let paragraph_text = &text[layout.paragraphs[item.span.first_paragraph].range.clone()];
+        if let Some(person) =
+            speakers.by_role_after_reading(&attributions[found_index].who, paragraph_text)
+        {
+            let quote = &mut quotes[quote_index];
+            quote.speaker = Some(person.name.clone());
+            quote.role = person.role.clone();
+            quote.organisation = person.organisation.clone();
+            quote.area = person.area.clone();
+            quote.sector = person.sector.clone();
+        }
+    }
+    for quote in &mut quotes {
+        if let Some(person) = quote
+            .speaker
+            .as_deref()
+            .and_then(|name| speakers.known(name))
+        {
+            quote.role = quote.role.take().or_else(|| person.role.clone());
+            quote.organisation = quote
+                .organisation
+                .take()
+                .or_else(|| person.organisation.clone());
+            quote.area = quote.area.take().or_else(|| person.area.clone());
+            quote.sector = quote.sector.take().or_else(|| person.sector.clone());
+        }
     }
     ReportQuotes {
         speakers: quotes.iter().filter_map(|q| q.speaker.clone()).collect(),
@@ -287,13 +321,13 @@ The report “Bridges Built in a Crisis and After” set this out, defining resi
             found(PASSAGE, None),
             [
                 row("We stopped asking", Some("Alison Park"), None),
-                row("The city worked", Some("Tom Reed"), None),
-                row("Our volunteers ran", Some("Sam Lee"), None),
-                row("We rewrote the", Some("Dana Cole"), None),
-                row("It was the", Some("Dana Cole"), None),
-                row("I would do", Some("Dana Cole"), None),
-                row("Nobody wants to", Some("Tom Reed"), None),
-                row("We still need", Some("Tom Reed"), None),
+                row("The city worked", Some("Tom Reed"), Some("chief executive")),
+                row("Our volunteers ran", Some("Sam Lee"), Some("director")),
+                row("We rewrote the", Some("Dana Cole"), Some("chief executive")),
+                row("It was the", Some("Dana Cole"), Some("chief executive")),
+                row("I would do", Some("Dana Cole"), Some("chief executive")),
+                row("Nobody wants to", Some("Tom Reed"), Some("chief executive")),
+                row("We still need", Some("Tom Reed"), Some("chief executive")),
                 row("We cannot keep", None, Some("police chief")),
                 row("The data sharing", None, Some("police chief")),
                 row("Every grant comes", None, Some("health board director")),
@@ -305,7 +339,11 @@ The report “Bridges Built in a Crisis and After” set this out, defining resi
                 row("We had four", Some("Alison Park"), None),
                 row("Our residents did", None, Some("Council Leader")),
                 row("We learnt more", Some("Sam Lee"), Some("director")),
-                row("The hardest part", Some("Dana Cole"), None),
+                row(
+                    "The hardest part",
+                    Some("Dana Cole"),
+                    Some("chief executive")
+                ),
             ]
         );
     }

@@ -44,6 +44,39 @@ impl Resolved {
     }
 }
 
+/// Role, organisation and place a report gives a named speaker.
+struct Evidence<'a> {
+    role: &'a Option<String>,
+    organisation: &'a Option<String>,
+    place: &'a Option<String>,
+}
+
+impl Evidence<'_> {
+    /// Fills what the speaker does not have yet.
+    fn fill(&self, speaker: &mut Speaker) {
+        if speaker.role.is_none() {
+            speaker.role = self.role.clone();
+        }
+        if speaker.organisation.is_none() {
+            speaker.organisation = self.organisation.clone();
+        }
+        if speaker.area.is_none() {
+            speaker.area = self
+                .place
+                .clone()
+                .or_else(|| speaker.organisation.as_deref().and_then(infer_area));
+        }
+        if speaker.sector.is_none() {
+            speaker.sector = speaker
+                .organisation
+                .as_deref()
+                .and_then(infer_sector)
+                .or_else(|| speaker.role.as_deref().and_then(infer_sector))
+                .map(str::to_string);
+        }
+    }
+}
+
 /// Resolves speakers for one report.
 pub struct Speakers<'r> {
     roster: Option<&'r Roster>,
@@ -62,6 +95,11 @@ impl<'r> Speakers<'r> {
         }
     }
 
+    /// What the whole report says about a speaker it named (no roster given).
+    pub fn known(&self, name: &str) -> Option<&Speaker> {
+        self.named.speakers().iter().find(|s| s.name == name)
+    }
+
     /// Names the roster did not know.
     pub fn unknown(&self) -> BTreeSet<String> {
         self.unknown.clone()
@@ -77,8 +115,14 @@ impl<'r> Speakers<'r> {
                 person_like,
                 role,
                 organisation,
+                place,
             } => {
-                let resolved = self.named(name, hint, *person_like, role, organisation);
+                let evidence = Evidence {
+                    role,
+                    organisation,
+                    place,
+                };
+                let resolved = self.named(name, hint, *person_like, &evidence);
                 if resolved.hint.is_some() {
                     self.last = Some(resolved.clone());
                 }
@@ -109,52 +153,51 @@ impl<'r> Speakers<'r> {
         name: &str,
         hint: &str,
         person_like: bool,
-        role: &Option<String>,
-        organisation: &Option<String>,
+        evidence: &Evidence<'_>,
     ) -> Resolved {
         if let Some(roster) = self.roster {
             return match roster.resolve(name) {
                 Resolution::Matched(speaker) => Resolved::of(speaker, hint),
                 _ if person_like => {
                     self.unknown.insert(name.to_string());
+                    let mut stranger = Speaker::named(name);
+                    evidence.fill(&mut stranger);
                     Resolved {
-                        hint: Some(hint.to_string()),
-                        role: role.clone(),
-                        organisation: organisation.clone(),
-                        sector: organisation
-                            .as_deref()
-                            .and_then(infer_sector)
-                            .map(str::to_string),
-                        ..Resolved::default()
+                        speaker: None,
+                        ..Resolved::of(&stranger, hint)
                     }
                 }
                 _ => Resolved::default(),
             };
         }
-        if let Resolution::Matched(speaker) = self.named.resolve(name) {
-            let mut resolved = Resolved::of(speaker, hint);
-            resolved.role = resolved.role.or_else(|| role.clone());
-            resolved.organisation = resolved.organisation.or_else(|| organisation.clone());
-            return resolved;
-        }
-        if !person_like {
-            return Resolved::default();
-        }
-        let mut speaker = Speaker::named(name);
-        speaker.role = role.clone();
-        speaker.organisation = organisation.clone();
-        speaker.area = organisation.as_deref().and_then(infer_area);
-        speaker.sector = organisation
-            .as_deref()
-            .and_then(infer_sector)
-            .or_else(|| role.as_deref().and_then(infer_sector))
-            .map(str::to_string);
         let mut people = self.named.speakers().to_vec();
-        people.push(speaker.clone());
+        let index = match self.named.resolve(name) {
+            Resolution::Matched(speaker) => people.iter().position(|p| p.name == speaker.name),
+            _ => None,
+        };
+        let index = match index {
+            Some(index) => index,
+            None if person_like => {
+                people.push(Speaker::named(name));
+                people.len() - 1
+            }
+            None => return Resolved::default(),
+        };
+        evidence.fill(&mut people[index]);
+        let speaker = people[index].clone();
         if let Ok(named) = Roster::new(people, Path::new("report")) {
             self.named = named;
         }
         Resolved::of(&speaker, hint)
+    }
+
+    /// Gives a quote spoken by a described role (`the council's chief executive`) to the
+    /// person the whole report shows holding it, once every name has been read.
+    pub fn by_role_after_reading(&self, who: &Who, paragraph: &str) -> Option<Speaker> {
+        match who {
+            Who::Described { role, .. } => self.by_role(role, paragraph),
+            _ => None,
+        }
     }
 
     /// The one known person whose role the description names, in a place the paragraph
@@ -206,6 +249,7 @@ mod tests {
             person_like,
             role: None,
             organisation: None,
+            place: None,
         }
     }
 
