@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use verbatim_model::{Speaker, normalise_name, strip_titles};
 
-use super::attribution::is_role_noun;
+use super::clause::is_role_noun;
 use super::kinds::{infer_area, infer_sector};
 use super::names::mentions;
 

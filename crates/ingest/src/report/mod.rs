@@ -10,6 +10,7 @@
 
 mod appositive;
 mod attribution;
+mod clause;
 mod clean;
 mod interviewees;
 mod kinds;
@@ -25,7 +26,8 @@ use verbatim_model::{Quote, Roster};
 
 use crate::IngestOptions;
 use crate::locate::Locator;
-use attribution::{Attribution, Who, attribute};
+use attribution::{Attribution, attribute};
+use clause::Who;
 use layout::Layout;
 use speakers::{Resolved, Speakers};
 

@@ -1,6 +1,7 @@
 //! Pull quotes without quotation marks: a paragraph of speech over an attribution line.
 
-use super::attribution::{Attribution, Who, attribution_line};
+use super::attribution::Attribution;
+use super::clause::{Who, attribution_line};
 use super::layout::Layout;
 use super::spans::Span;
 

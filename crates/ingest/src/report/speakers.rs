@@ -7,7 +7,7 @@ use std::path::Path;
 
 use verbatim_model::{Resolution, Roster, Speaker};
 
-use super::attribution::Who;
+use super::clause::Who;
 use super::kinds::{infer_area, infer_sector};
 
 /// A quote's speaker and attributes.
