@@ -64,7 +64,7 @@ fn attribute_words(text: &str, layout: &Layout, spans: &[Span], index: usize) ->
         return Attribution { who, context, line };
     }
     if lead_clean.is_empty() {
-        if let Some((previous, who)) = previous_colon_paragraph(text, layout, span) {
+        if let Some((previous, who)) = previous_paragraph(text, layout, spans, span) {
             return Attribution {
                 who,
                 context: Some(previous),
@@ -237,9 +237,15 @@ fn pull_quote_line(text: &str, layout: &Layout, span: &Span) -> Option<Who> {
     attribution_line(&text[next.range.clone()])
 }
 
-/// A quotation opening its paragraph after a paragraph that ends with a colon
-/// (`As one explained:`).
-fn previous_colon_paragraph(text: &str, layout: &Layout, span: &Span) -> Option<(String, Who)> {
+/// A quotation opening its paragraph: the last sentence of the prose paragraph before
+/// it, when that ends with a colon (`As one explained:`), or names a person or a pronoun
+/// and quotes nobody itself (`Gavin Jones recounted similar experiences in Essex.`).
+fn previous_paragraph(
+    text: &str,
+    layout: &Layout,
+    spans: &[Span],
+    span: &Span,
+) -> Option<(String, Who)> {
     let paragraph = &layout.paragraphs[span.first_paragraph];
     if !text[paragraph.range.start..span.open].trim().is_empty() {
         return None;
@@ -249,12 +255,20 @@ fn previous_colon_paragraph(text: &str, layout: &Layout, span: &Span) -> Option<
         .rev()
         .find(|p| !p.furniture)?;
     let body = &text[previous.range.clone()];
-    if !body.trim_end().ends_with(':') {
-        return None;
-    }
     let sentence = last_sentence(body);
     let who = classify(sentence)?;
-    Some((collapse(sentence), who))
+    let introduces = body.trim_end().ends_with(':');
+    let quotes_itself = spans
+        .iter()
+        .any(|s| s.open < previous.range.end && previous.range.start < s.close);
+    let names_someone = matches!(
+        who,
+        Who::Named {
+            person_like: true,
+            ..
+        } | Who::Pronoun { .. }
+    );
+    (introduces || (names_someone && !quotes_itself)).then(|| (collapse(sentence), who))
 }
 
 /// The sentence before the quotation's, in the same paragraph, when the quotation opens a
@@ -330,6 +344,18 @@ pub fn collapse(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_paragraph_before_can_name_the_speaker() {
+        let text = "Suzanne Wylie described the city's first weeks.\n\nIntroduction\n\n\"We opened the arena as a food store overnight.\"\n\n\
+                    The council then published its plans.\n\n\"Nobody could have planned for a year like this one.\"\n";
+        let layout = Layout::new(text);
+        let spans = super::super::spans::find_spans(text, &layout);
+        assert!(
+            matches!(attribute(text, &layout, &spans, 0).who, Who::Named { ref name, .. } if name == "Suzanne Wylie")
+        );
+        assert_eq!(attribute(text, &layout, &spans, 1).who, Who::Unattributed);
+    }
 
     #[test]
     fn organisations_roles_and_bracketed_or_dashed_attributions() {

@@ -375,7 +375,10 @@ pub fn mentions(text: &str) -> Vec<Mention> {
         let core_start = start + (raw.len() - raw.trim_start_matches(is_opening).len());
         let core_text = raw.trim_start_matches(is_opening);
         let trimmed = core_text.trim_end_matches(is_closing);
-        let breaks_after = trimmed.len() != core_text.len();
+        let initial = trimmed.chars().count() <= 2
+            && trimmed.chars().all(char::is_uppercase)
+            && core_text[trimmed.len()..].chars().all(|c| c == '.');
+        let breaks_after = trimmed.len() != core_text.len() && !initial;
         let possessive = ["'s", "’s", "s'", "s’"]
             .iter()
             .any(|p| trimmed.ends_with(p));
@@ -444,7 +447,13 @@ fn finish(_text: &str, run: &mut Vec<(usize, usize, &str, bool)>, found: &mut Ve
     if rest.iter().any(|t| !t.2.chars().any(char::is_alphabetic)) {
         return;
     }
-    let name = rest.iter().map(|t| t.2).collect::<Vec<_>>().join(" ");
+    let mut name = String::new();
+    for token in rest {
+        if !name.is_empty() && !name.ends_with('-') {
+            name.push(' ');
+        }
+        name.push_str(token.2);
+    }
     found.push(Mention {
         start,
         end,

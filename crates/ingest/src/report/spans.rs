@@ -66,8 +66,8 @@ pub fn find_spans(text: &str, layout: &Layout) -> Vec<Span> {
             } else if paragraph.furniture && skipped < MAX_SKIPPED {
                 skipped += 1;
                 continue;
-            } else if (!cut_mid_sentence
-                || !continues_sentence(&text[paragraph.range.clone()]) && !closes_here(marks_here))
+            } else if !closes_here(marks_here)
+                && !(cut_mid_sentence && continues_sentence(&text[paragraph.range.clone()]))
                 && let Some(span) = open.take()
             {
                 spans.push(span);
@@ -217,6 +217,15 @@ mod tests {
                 "We have | got to make sure it is different.",
                 "We need to keep\nthinking."
             ]
+        );
+    }
+
+    #[test]
+    fn a_quote_closing_after_a_page_break_keeps_both_parts() {
+        let text = "She said: \"We have changed.\n\nIntroduction\n\nAnd we will keep changing.\" Then prose.\n";
+        assert_eq!(
+            quotes(text),
+            ["We have changed. | And we will keep changing."]
         );
     }
 
