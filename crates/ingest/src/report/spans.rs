@@ -66,8 +66,8 @@ pub fn find_spans(text: &str, layout: &Layout) -> Vec<Span> {
             } else if paragraph.furniture && skipped < MAX_SKIPPED {
                 skipped += 1;
                 continue;
-            } else if !closes_here(marks_here)
-                && !(cut_mid_sentence && continues_sentence(&text[paragraph.range.clone()]))
+            } else if !(closes_here(marks_here)
+                || cut_mid_sentence && continues_sentence(&text[paragraph.range.clone()]))
                 && let Some(span) = open.take()
             {
                 spans.push(span);
