@@ -144,7 +144,13 @@ pub fn read_transcript(
             source_name: source.name.to_string(),
             message,
         })?;
-        return Ok((turns::parse_turns(text, is_known), format, "UTF-8", None));
+        let transcript = turns::parse_turns(text, is_known);
+        let format = if options.format.is_none() && reads_as_report(&transcript, options) {
+            Format::Report
+        } else {
+            format
+        };
+        return Ok((transcript, format, "UTF-8", None));
     }
     let decoded = decode(source.bytes).map_err(|reason| IngestError::NotText {
         source_name: source.name.to_string(),

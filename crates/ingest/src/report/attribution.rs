@@ -6,7 +6,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::clause::{SPEECH_VERBS, Who, attribution_line, classify, classify_subject, group_role};
+use super::clause::{
+    SPEECH_VERBS, Who, attribution_line, classify, classify_subject, group_role, is_role_noun,
+};
 use super::layout::Layout;
 use super::spans::Span;
 
@@ -45,22 +47,21 @@ fn attribute_words(text: &str, layout: &Layout, spans: &[Span], index: usize) ->
     let (lead, lead_start) = lead_in(text, layout, spans, index);
     let lead_clean = collapse(&lead);
     let context = (!lead_clean.is_empty()).then(|| lead_clean.clone());
-    if let Some(who) = classify(&lead) {
-        return Attribution {
-            who,
-            context,
-            line: None,
+    let found = classify(&lead)
+        .map(|who| (who, None))
+        .or_else(|| trailing(text, layout, spans, index).map(|who| (who, None)))
+        .or_else(|| {
+            pull_quote_line(text, layout, span).map(|who| (who, Some(span.last_paragraph + 1)))
+        });
+    if let Some((who, line)) = found {
+        // `Tom Hughes put it bluntly. "...," he admitted.`: the pronoun is the person the
+        // sentence before is about, when that sentence quotes nobody.
+        let who = match who {
+            Who::Pronoun { .. } => {
+                subject_before(text, layout, spans, index, lead_start).unwrap_or(who)
+            }
+            other => other,
         };
-    }
-    if let Some(who) = trailing(text, layout, spans, index) {
-        return Attribution {
-            who,
-            context,
-            line: None,
-        };
-    }
-    if let Some(who) = pull_quote_line(text, layout, span) {
-        let line = Some(span.last_paragraph + 1);
         return Attribution { who, context, line };
     }
     if lead_clean.is_empty() {
@@ -123,7 +124,7 @@ fn lead_in(text: &str, layout: &Layout, spans: &[Span], index: usize) -> (String
             continue;
         }
         if matches!(c, '.' | '!' | '?') {
-            let rest = &text[at + 1..span.open];
+            let rest = text[at + 1..].trim_start_matches(|c: char| "¹²³⁴⁵⁶⁷⁸⁹⁰".contains(c));
             let next_is_new_sentence = rest.starts_with(char::is_whitespace)
                 && rest
                     .trim_start()
@@ -133,7 +134,7 @@ fn lead_in(text: &str, layout: &Layout, spans: &[Span], index: usize) -> (String
             if next_is_new_sentence
                 && !(c == '.' && crate::segment::is_abbreviation(&text[paragraph_start..at]))
             {
-                start = at + 1;
+                start = at + 1 + (text[at + 1..].len() - rest.len());
                 break;
             }
         }
@@ -291,10 +292,7 @@ fn previous_sentence(
         return Some((String::new(), Who::Continuing)).filter(|_| index > 0);
     }
     let who = match classify(sentence) {
-        Some(Who::Named {
-            person_like: false, ..
-        })
-        | None => {
+        None => {
             if sentence.trim_end().ends_with('…') || sentence.contains('…') {
                 Who::Continuing
             } else {
@@ -306,14 +304,65 @@ fn previous_sentence(
     Some((collapse(sentence), who))
 }
 
+/// A named person or described role that the sentence before the quotation's is about,
+/// when that sentence quotes nobody.
+fn subject_before(
+    text: &str,
+    layout: &Layout,
+    spans: &[Span],
+    index: usize,
+    lead_start: usize,
+) -> Option<Who> {
+    let span = &spans[index];
+    let paragraph_start = layout.paragraphs[span.first_paragraph].range.start;
+    let before = if lead_start > paragraph_start {
+        mask_quotes(text, spans, index, paragraph_start, lead_start)
+    } else {
+        let previous = layout.paragraphs[..span.first_paragraph]
+            .iter()
+            .rev()
+            .find(|p| !p.furniture)?;
+        mask_quotes(text, spans, index, previous.range.start, previous.range.end)
+    };
+    let sentence = last_sentence(before.trim_end());
+    if sentence.contains('…') {
+        return None;
+    }
+    classify(sentence)
+        .filter(|who| matches!(who, Who::Named { .. } | Who::Described { .. }))
+        .or_else(|| role_subject(sentence))
+}
+
+static ROLE_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:(?P<owner>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,3})['’]s|[Tt]he)\s+(?P<role>(?:[a-z][\w-]*\s+){0,4}?[a-z][\w-]*)\s+(?:was|is|has|had|said|says|put|took|went|felt|described|spoke|told)\b")
+        .expect("role subject pattern")
+});
+
+/// A sentence about a role holder: `Cumbria's chief constable was blunter still.`
+fn role_subject(sentence: &str) -> Option<Who> {
+    let found = ROLE_SUBJECT.captures(sentence)?;
+    let role = found["role"].trim();
+    if !role.split_whitespace().last().is_some_and(is_role_noun) {
+        return None;
+    }
+    let hint = match found.name("owner") {
+        Some(owner) => format!("{}'s {role}", owner.as_str()),
+        None => format!("the {role}"),
+    };
+    Some(Who::Described {
+        role: hint.clone(),
+        hint,
+    })
+}
+
 /// The last sentence of a paragraph's text.
 fn last_sentence(text: &str) -> &str {
     let trimmed = text.trim_end();
     let body = trimmed.trim_end_matches(['.', '!', '?', ':']);
     let mut start = 0;
     for (at, c) in body.char_indices() {
-        if matches!(c, '.' | '!' | '?') {
-            let rest = &body[at + 1..];
+        if matches!(c, '.' | '!' | '?' | '…') {
+            let rest = &body[at + c.len_utf8()..];
             if rest.starts_with(char::is_whitespace)
                 && rest
                     .trim_start()
@@ -322,7 +371,7 @@ fn last_sentence(text: &str) -> &str {
                     .is_some_and(char::is_uppercase)
                 && !(c == '.' && crate::segment::is_abbreviation(&body[..at]))
             {
-                start = at + 1;
+                start = at + c.len_utf8();
             }
         }
     }

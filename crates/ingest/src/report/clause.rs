@@ -166,6 +166,86 @@ pub(super) fn group_role(before: &str) -> Option<String> {
 
 /// Reads a clause for its speaker: a named person, a pronoun, an anonymous or a
 /// described speaker.
+/// `A senior NHS manager in the north of England told us:`, `Another chief executive,
+/// from a London borough, made the same point:`: a clause (or a part after a comma) that
+/// opens with `one`/`a`/`another` and a role.
+fn anonymous_subject(clause: &str) -> Option<Who> {
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    let mut at = 0;
+    while at < words.len() {
+        let opens_part = at == 0
+            || words[at - 1]
+                .trim_end_matches(|c: char| "¹²³⁴⁵⁶⁷⁸⁹⁰".contains(c))
+                .ends_with([',', ':', ';', '.', '!', '?'])
+            || words[..at]
+                .iter()
+                .all(|w| DISCOURSE_OPENERS.contains(&w.trim_end_matches(',')));
+        let determiner = words[at].to_lowercase();
+        if opens_part && matches!(determiner.as_str(), "one" | "another" | "a" | "an") {
+            let mut start = at + 1;
+            if words.get(start).is_some_and(|w| {
+                matches!(
+                    w.to_lowercase().as_str(),
+                    "second" | "third" | "fourth" | "other" | "further"
+                )
+            }) {
+                start += 1;
+            }
+            for end in start..words.len().min(start + 5) {
+                let bare = words[end]
+                    .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+                    .to_lowercase();
+                if ROLE_NOUNS.contains(&bare.as_str()) {
+                    let bare_at = |i: usize| {
+                        words[i]
+                            .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+                            .to_lowercase()
+                    };
+                    let mut end = end;
+                    while end + 1 < words.len()
+                        && !words[end].ends_with([',', ':', ';', '.'])
+                        && ROLE_NOUNS.contains(&bare_at(end + 1).as_str())
+                    {
+                        end += 1;
+                    }
+                    let role: Vec<&str> = words[start..=end]
+                        .iter()
+                        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'))
+                        .collect();
+                    let hint: Vec<&str> = words[at..=end]
+                        .iter()
+                        .map(|w| w.trim_end_matches([',', ':', ';']))
+                        .collect();
+                    return Some(Who::Anonymous {
+                        hint: hint.join(" "),
+                        role: Some(role.join(" ")),
+                    });
+                }
+                if words[end].ends_with([',', ':', ';', '.']) {
+                    break;
+                }
+            }
+        }
+        at += 1;
+    }
+    None
+}
+
+const DISCOURSE_OPENERS: &[&str] = &[
+    "As",
+    "And",
+    "But",
+    "So",
+    "Then",
+    "Also",
+    "Similarly",
+    "Meanwhile",
+    "Here",
+    "For",
+    "example",
+    "instance",
+];
+
 pub fn classify(clause: &str) -> Option<Who> {
     if clause.trim().is_empty() {
         return None;
@@ -185,6 +265,9 @@ pub fn classify(clause: &str) -> Option<Who> {
         return Some(Who::Pronoun {
             hint: found["who"].to_string(),
         });
+    }
+    if let Some(who) = anonymous_subject(clause) {
+        return Some(who);
     }
     if let Some(found) = ANONYMOUS.captures(clause) {
         let whole = found.get(0).map_or("", |m| m.as_str());
@@ -534,6 +617,33 @@ mod tests {
             Some("chief executive")
         );
         assert_eq!(group_role("Several raised the problem of savings. "), None);
+    }
+
+    #[test]
+    fn anonymous_speakers_with_more_words_before_the_verb() {
+        let role = |clause: &str| match classify(clause) {
+            Some(Who::Anonymous { role, .. }) => role,
+            other => panic!("{clause}: {other:?}"),
+        };
+        assert_eq!(
+            role("A senior NHS manager in the north of England told us: ").as_deref(),
+            Some("senior NHS manager")
+        );
+        assert_eq!(
+            role("Another chief executive, from a London borough, made the same point: ")
+                .as_deref(),
+            Some("chief executive")
+        );
+        assert_eq!(
+            role("A second police commander, from a force in the south, was sceptical: ")
+                .as_deref(),
+            Some("police commander")
+        );
+        assert_eq!(
+            role("One chief executive captured the paradox: ").as_deref(),
+            Some("chief executive")
+        );
+        assert_eq!(classify("As a result, the plans were dropped: "), None);
     }
 
     #[test]
