@@ -186,6 +186,16 @@ fn a_project_roster_gives_way_to_the_reports_own_list_unless_named() {
         &["ingest", "--roster", "people.csv", "report.txt"],
     ));
     assert!(summary.contains("Gordon McBride"), "{summary}");
+
+    let no_list = "Findings\n\nAs Leeds council's Tom Reed explained: \"We kept the new habits going all year.\"\n";
+    fs::write(dir.path().join("note.txt"), no_list).expect("write");
+    let output = verbatim(dir.path(), &["ingest", "--json", "note.txt"]);
+    let quotes = json_lines(&output);
+    assert_eq!(
+        quotes[0]["speaker"], "Tom Reed",
+        "a project roster that knows nobody in a report is not its roster"
+    );
+    assert!(stderr(&output).contains("knows none of the people this report names"));
 }
 
 #[test]

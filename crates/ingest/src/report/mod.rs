@@ -90,10 +90,25 @@ pub(crate) fn report_quotes(
             Some(roster)
         }),
     };
-    let roster = own_list.as_ref().or(roster);
-    let mut speakers = Speakers::new(roster);
     let mut found = quotations(text, &layout, options.min_quote_words);
     let marked: Vec<spans::Span> = found.iter().map(|f| f.span.clone()).collect();
+    let mut attributions: Vec<Attribution> = (0..found.len())
+        .map(|index| attribute(text, &layout, &marked, index))
+        .collect();
+    let roster = match (own_list.as_ref(), roster) {
+        (Some(own), _) => Some(own),
+        (None, Some(given))
+            if options.prefer_document_roster && !knows_anyone(given, &attributions) =>
+        {
+            warnings.push(
+                "the project's roster knows none of the people this report names: speakers named as the report writes them"
+                    .to_string(),
+            );
+            None
+        }
+        (None, given) => given,
+    };
+    let mut speakers = Speakers::new(roster);
     let known = roster;
     let unmarked: Vec<pull_quotes::Pull> =
         pull_quotes::unmarked(text, &layout, &marked, options.min_quote_words)
@@ -108,11 +123,6 @@ pub(crate) fn report_quotes(
                 _ => true,
             })
             .collect();
-    let all_spans: Vec<spans::Span> = found.iter().map(|f| f.span.clone()).collect();
-
-    let mut attributions: Vec<Attribution> = (0..found.len())
-        .map(|index| attribute(text, &layout, &all_spans, index))
-        .collect();
     for pull in &unmarked {
         attributions.push(pull.attribution.clone());
         found.push(Found {
@@ -205,6 +215,23 @@ pub(crate) fn report_quotes(
         quotes,
         warnings,
     }
+}
+
+/// Whether a roster knows at least one person the report names (or names no one).
+fn knows_anyone(roster: &Roster, attributions: &[Attribution]) -> bool {
+    let mut named = attributions
+        .iter()
+        .filter_map(|a| match &a.who {
+            Who::Named {
+                name,
+                person_like: true,
+                ..
+            } => Some(name),
+            _ => None,
+        })
+        .peekable();
+    named.peek().is_none()
+        || named.any(|name| matches!(roster.resolve(name), verbatim_model::Resolution::Matched(_)))
 }
 
 /// Sections written by the authors about themselves or the report, where a signed pull
