@@ -1,0 +1,585 @@
+//! Running compiled themes over the index: which rules fire for which quotes, with which
+//! words, and the calibrated score that ranks a quote's themes.
+//!
+//! Scores are comparable across themes because they count evidence, not BM25 mass: a
+//! firing rule adds its weight, plus half of it again for each further distinct term of
+//! that rule found (up to four), so a theme with a long list of synonyms scores no higher
+//! on one word than a theme with a short list. Evidence only in the interviewer's question
+//! (the quote's `context`) counts at [`CONTEXT_FACTOR`]. A theme's score never depends on
+//! the other themes of the codebook.
+
+use std::collections::{BTreeMap, HashSet};
+
+use rayon::prelude::*;
+use verbatim_model::{Code, Codebook, Origin};
+
+use crate::CoderError;
+use crate::compile::{CompiledRule, CompiledTheme, Matcher, compile, raw_query};
+use crate::index::QuoteIndex;
+
+/// Weight of evidence found only in the question before a quote.
+pub const CONTEXT_FACTOR: f64 = 0.4;
+
+/// Extra share of a rule's weight for each further distinct term it finds.
+const EXTRA_TERM_SHARE: f64 = 0.5;
+
+/// A rule that fired for a quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleHit {
+    /// 1-based rule number.
+    pub rule: usize,
+    /// True when the words were found only in the quote's context.
+    pub in_context: bool,
+    /// The terms that matched, as the codebook writes them.
+    pub terms: Vec<String>,
+    /// Contribution to the theme's score.
+    pub strength: f64,
+}
+
+/// A rule with some evidence that did not fire, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearMiss {
+    /// 1-based rule number.
+    pub rule: usize,
+    /// The terms that matched.
+    pub terms: Vec<String>,
+    /// Why the rule did not fire.
+    pub reason: String,
+}
+
+/// Everything a theme found in one quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThemeEvidence {
+    /// Theme id.
+    pub theme: String,
+    /// Calibrated score.
+    pub score: f64,
+    /// The theme's threshold.
+    pub threshold: f64,
+    /// Rules that fired.
+    pub hits: Vec<RuleHit>,
+    /// Rules that found something but did not fire.
+    pub near_misses: Vec<NearMiss>,
+}
+
+impl ThemeEvidence {
+    /// The theme applies when its score reaches its threshold.
+    pub fn applies(&self) -> bool {
+        self.score >= self.threshold && self.score > 0.0
+    }
+
+    /// The matched terms, text before context, each once.
+    pub fn evidence(&self) -> Vec<String> {
+        let mut terms: Vec<String> = Vec::new();
+        for hit in self
+            .hits
+            .iter()
+            .filter(|h| !h.in_context)
+            .chain(self.hits.iter().filter(|h| h.in_context))
+        {
+            for term in &hit.terms {
+                let label = if hit.in_context {
+                    format!("context: {term}")
+                } else {
+                    term.clone()
+                };
+                if !terms.contains(&label) {
+                    terms.push(label);
+                }
+            }
+        }
+        terms
+    }
+}
+
+/// A codebook ready to code quotes.
+#[derive(Debug, Clone)]
+pub struct Coder {
+    themes: Vec<CompiledTheme>,
+}
+
+impl Coder {
+    /// Compiles a codebook.
+    pub fn new(codebook: &Codebook) -> Result<Self, CoderError> {
+        Ok(Coder {
+            themes: compile(codebook)?,
+        })
+    }
+
+    /// The compiled themes, in codebook order.
+    pub fn themes(&self) -> &[CompiledTheme] {
+        &self.themes
+    }
+
+    /// For every indexed quote, the themes with any evidence, in codebook order.
+    pub fn evidence(&self, index: &QuoteIndex) -> Result<Vec<Vec<ThemeEvidence>>, CoderError> {
+        let per_theme: Vec<BTreeMap<usize, ThemeEvidence>> = self
+            .themes
+            .par_iter()
+            .map(|theme| run_theme(theme, index))
+            .collect::<Result<_, _>>()?;
+        let mut per_quote: Vec<Vec<ThemeEvidence>> = vec![Vec::new(); index.quote_count()];
+        for found in per_theme {
+            for (quote, evidence) in found {
+                if let Some(slot) = per_quote.get_mut(quote) {
+                    slot.push(evidence);
+                }
+            }
+        }
+        Ok(per_quote)
+    }
+
+    /// The themes applied to every indexed quote, best first (ties by theme id).
+    pub fn code(&self, index: &QuoteIndex) -> Result<Vec<Vec<Code>>, CoderError> {
+        Ok(self
+            .evidence(index)?
+            .into_iter()
+            .map(|found| codes(&found))
+            .collect())
+    }
+}
+
+/// Applied codes from a quote's evidence, best first.
+pub fn codes(found: &[ThemeEvidence]) -> Vec<Code> {
+    let mut applied: Vec<Code> = found
+        .iter()
+        .filter(|e| e.applies())
+        .map(|e| Code {
+            theme: e.theme.clone(),
+            score: e.score,
+            origin: Origin::Auto,
+            evidence: e.evidence(),
+        })
+        .collect();
+    applied.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.theme.cmp(&b.theme))
+    });
+    applied
+}
+
+fn run_theme(
+    theme: &CompiledTheme,
+    index: &QuoteIndex,
+) -> Result<BTreeMap<usize, ThemeEvidence>, CoderError> {
+    let mut found: BTreeMap<usize, ThemeEvidence> = BTreeMap::new();
+    let fields = index.fields();
+    for rule in &theme.rules {
+        let text = RuleSets::search(rule, index, fields.text)?;
+        let context = RuleSets::search(rule, index, fields.context)?;
+        let candidates: std::collections::BTreeSet<usize> =
+            text.candidates().chain(context.candidates()).collect();
+        for quote in candidates {
+            let entry = found.entry(quote).or_insert_with(|| ThemeEvidence {
+                theme: theme.id.clone(),
+                score: 0.0,
+                threshold: theme.threshold,
+                hits: Vec::new(),
+                near_misses: Vec::new(),
+            });
+            match (text.verdict(rule, quote), context.verdict(rule, quote)) {
+                (Verdict::Fires(terms), _) => entry.hits.push(hit(rule, terms, false)),
+                (other, Verdict::Fires(terms)) => {
+                    entry.hits.push(hit(rule, terms, true));
+                    if let Verdict::Misses(terms, reason) = other {
+                        entry.near_misses.push(NearMiss {
+                            rule: rule.number,
+                            terms,
+                            reason,
+                        });
+                    }
+                }
+                (Verdict::Misses(terms, reason), _) => {
+                    entry.near_misses.push(NearMiss {
+                        rule: rule.number,
+                        terms,
+                        reason,
+                    });
+                }
+                (Verdict::Nothing, _) => {}
+            }
+        }
+    }
+    for evidence in found.values_mut() {
+        let score: f64 = evidence.hits.iter().map(|h| h.strength).sum();
+        evidence.score = (score * 1000.0).round() / 1000.0;
+    }
+    Ok(found)
+}
+
+fn hit(rule: &CompiledRule, terms: Vec<String>, in_context: bool) -> RuleHit {
+    let extra = terms.len().saturating_sub(1).min(4) as f64;
+    let field = if in_context { CONTEXT_FACTOR } else { 1.0 };
+    RuleHit {
+        rule: rule.number,
+        in_context,
+        strength: rule.weight * (1.0 + EXTRA_TERM_SHARE * extra) * field,
+        terms,
+    }
+}
+
+enum Verdict {
+    Fires(Vec<String>),
+    Misses(Vec<String>, String),
+    Nothing,
+}
+
+/// The quotes each part of a rule matches, in one field.
+struct RuleSets {
+    any: Vec<HashSet<usize>>,
+    all: Vec<HashSet<usize>>,
+    near: Option<HashSet<usize>>,
+    query: Option<HashSet<usize>>,
+    veto: Vec<HashSet<usize>>,
+}
+
+impl RuleSets {
+    fn search(
+        rule: &CompiledRule,
+        index: &QuoteIndex,
+        field: tantivy::schema::Field,
+    ) -> Result<Self, CoderError> {
+        let sets = |matchers: &[Matcher]| -> Result<Vec<HashSet<usize>>, CoderError> {
+            matchers
+                .iter()
+                .map(|m| index.matching(m.query(field).as_ref()))
+                .collect()
+        };
+        Ok(RuleSets {
+            any: sets(&rule.any)?,
+            all: sets(&rule.all)?,
+            near: rule
+                .near
+                .as_ref()
+                .map(|n| index.matching(n.query(field).as_ref()))
+                .transpose()?,
+            query: rule
+                .query
+                .as_ref()
+                .map(|q| index.matching(raw_query(index.index(), field, q)?.as_ref()))
+                .transpose()?,
+            veto: sets(&rule.veto)?,
+        })
+    }
+
+    fn candidates(&self) -> impl Iterator<Item = usize> + '_ {
+        self.any
+            .iter()
+            .chain(&self.all)
+            .chain(self.near.iter())
+            .chain(self.query.iter())
+            .flat_map(|set| set.iter().copied())
+    }
+
+    fn verdict(&self, rule: &CompiledRule, quote: usize) -> Verdict {
+        let labels = |matchers: &[Matcher], sets: &[HashSet<usize>], hit: bool| -> Vec<String> {
+            matchers
+                .iter()
+                .zip(sets)
+                .filter(|(_, set)| set.contains(&quote) == hit)
+                .map(|(m, _)| m.label.clone())
+                .collect()
+        };
+        let mut terms = labels(&rule.any, &self.any, true);
+        terms.extend(labels(&rule.all, &self.all, true));
+        let near_hit = self.near.as_ref().is_some_and(|s| s.contains(&quote));
+        let query_hit = self.query.as_ref().is_some_and(|s| s.contains(&quote));
+        if near_hit && let Some(near) = &rule.near {
+            terms.push(near.label());
+        }
+        if query_hit && let Some(query) = &rule.query {
+            terms.push(format!("query: {query}"));
+        }
+        if terms.is_empty() {
+            return Verdict::Nothing;
+        }
+        let mut reasons = Vec::new();
+        if !rule.any.is_empty() && labels(&rule.any, &self.any, true).is_empty() {
+            reasons.push("none of its `any` terms".to_string());
+        }
+        let missing = labels(&rule.all, &self.all, false);
+        if !missing.is_empty() {
+            reasons.push(format!("missing `{}`", missing.join("`, `")));
+        }
+        if let (Some(near), false) = (&rule.near, near_hit) {
+            reasons.push(format!("not {}", near.label()));
+        }
+        if let (Some(query), false) = (&rule.query, query_hit) {
+            reasons.push(format!("query `{query}` does not match"));
+        }
+        let vetoes = labels(&rule.veto, &self.veto, true);
+        if !vetoes.is_empty() {
+            reasons.push(format!("vetoed by `{}`", vetoes.join("`, `")));
+        }
+        if reasons.is_empty() {
+            Verdict::Fires(terms)
+        } else {
+            Verdict::Misses(terms, reasons.join("; "))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use verbatim_model::{CodebookInfo, Quote, Rule, Theme};
+
+    fn quote(id: &str, text: &str, context: Option<&str>) -> Quote {
+        Quote {
+            id: id.into(),
+            source: "t.txt".into(),
+            start: 0,
+            end: text.chars().count(),
+            line: 1,
+            text: text.into(),
+            context: context.map(str::to_string),
+            speaker: None,
+            speaker_hint: None,
+            role: None,
+            organisation: None,
+            area: None,
+            sector: None,
+            round: None,
+            section: None,
+            attributes: Default::default(),
+        }
+    }
+
+    fn theme(id: &str, rules: Vec<Rule>) -> Theme {
+        Theme {
+            id: id.into(),
+            category: id.split('.').next().unwrap_or("").into(),
+            name: id.into(),
+            description: None,
+            include: None,
+            exclude: None,
+            threshold: None,
+            rules,
+            examples: Vec::new(),
+        }
+    }
+
+    fn codebook(themes: Vec<Theme>) -> Codebook {
+        Codebook {
+            codebook: CodebookInfo {
+                id: "t".into(),
+                name: "t".into(),
+                description: None,
+                version: None,
+            },
+            categories: Vec::new(),
+            themes,
+        }
+    }
+
+    fn coded(themes: Vec<Theme>, quotes: &[Quote]) -> Vec<Vec<(String, f64)>> {
+        let index = QuoteIndex::in_memory(quotes).expect("index");
+        Coder::new(&codebook(themes))
+            .expect("codebook")
+            .code(&index)
+            .expect("coding")
+            .into_iter()
+            .map(|codes| codes.into_iter().map(|c| (c.theme, c.score)).collect())
+            .collect()
+    }
+
+    fn rule(build: impl FnOnce(&mut Rule)) -> Rule {
+        let mut rule = Rule::default();
+        build(&mut rule);
+        rule
+    }
+
+    #[test]
+    fn each_rule_kind_matches_what_it_should_and_nothing_else() {
+        let quotes = [
+            quote(
+                "q:1",
+                "Our staffing levels collapsed in the second wave.",
+                None,
+            ),
+            quote("q:2", "We share so much more data now than before.", None),
+            quote("q:3", "The data came late; we did not share it.", None),
+            quote(
+                "q:4",
+                "The chief executive and the police chief met daily.",
+                None,
+            ),
+            quote(
+                "q:5",
+                "Staff were tired but the new tyre depot opened.",
+                None,
+            ),
+            quote("q:6", "Wave after wave of second thoughts.", None),
+        ];
+        let themes = vec![
+            theme("a.word", vec![rule(|r| r.any = vec!["staff".into()])]),
+            theme(
+                "a.phrase",
+                vec![rule(|r| r.any = vec!["second wave".into()])],
+            ),
+            theme(
+                "a.near",
+                vec![rule(|r| {
+                    r.near = vec!["share".into(), "data".into()];
+                    r.within = Some(3);
+                })],
+            ),
+            theme(
+                "a.all",
+                vec![rule(|r| r.all = vec!["chief".into(), "executive".into()])],
+            ),
+            theme(
+                "a.veto",
+                vec![rule(|r| {
+                    r.any = vec!["tired".into()];
+                    r.veto = vec!["tyre".into()];
+                })],
+            ),
+            theme(
+                "a.query",
+                vec![rule(|r| {
+                    r.query = Some("\"police chief\" OR constable".into())
+                })],
+            ),
+        ];
+        let found = coded(themes, &quotes);
+        let names = |i: usize| found[i].iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>();
+        assert_eq!(names(0), ["a.phrase", "a.word"]);
+        assert_eq!(names(1), ["a.near"]);
+        assert_eq!(names(2), Vec::<&str>::new(), "share and data too far apart");
+        assert_eq!(names(3), ["a.all", "a.query"]);
+        assert_eq!(names(4), ["a.word"], "staff yes, tired vetoed by tyre");
+        assert_eq!(
+            names(5),
+            Vec::<&str>::new(),
+            "`second ... wave` is not the phrase"
+        );
+    }
+
+    #[test]
+    fn scores_count_distinct_evidence_and_weights() {
+        let quotes = [
+            quote("q:1", "Everyone is tired.", None),
+            quote("q:2", "Everyone is tired, exhausted, worn out.", None),
+            quote("q:3", "Nothing here.", Some("Are people tired?")),
+        ];
+        let themes = vec![
+            theme(
+                "c.fatigue",
+                vec![rule(|r| {
+                    r.any = vec!["tired".into(), "exhausted".into(), "worn out".into()]
+                })],
+            ),
+            theme(
+                "c.strong",
+                vec![rule(|r| {
+                    r.any = vec!["exhausted".into()];
+                    r.weight = Some(3.0);
+                })],
+            ),
+        ];
+        let found = coded(themes, &quotes);
+        assert_eq!(found[0], [("c.fatigue".to_string(), 1.0)]);
+        assert_eq!(
+            found[1],
+            [
+                ("c.strong".to_string(), 3.0),
+                ("c.fatigue".to_string(), 2.0)
+            ]
+        );
+        assert_eq!(
+            found[2],
+            Vec::<(String, f64)>::new(),
+            "context alone scores 0.4, under the threshold"
+        );
+    }
+
+    #[test]
+    fn ranking_is_stable_when_an_unrelated_theme_is_added() {
+        let quotes = [
+            quote(
+                "q:1",
+                "Tired staff and a tight budget, and the budget is cut again.",
+                None,
+            ),
+            quote("q:2", "The budget is the whole story.", None),
+        ];
+        let base = vec![
+            theme("c.fatigue", vec![rule(|r| r.any = vec!["tired".into()])]),
+            theme(
+                "c.money",
+                vec![rule(|r| r.any = vec!["budget".into(), "cut".into()])],
+            ),
+        ];
+        let mut extended = base.clone();
+        extended.push(theme(
+            "p.climate",
+            vec![rule(|r| {
+                r.any = vec![
+                    "carbon".into(),
+                    "climate".into(),
+                    "net zero".into(),
+                    "emissions".into(),
+                ]
+            })],
+        ));
+        assert_eq!(coded(base, &quotes), coded(extended, &quotes));
+    }
+
+    #[test]
+    fn evidence_and_near_misses_say_what_happened() {
+        let quotes = [quote(
+            "q:1",
+            "The chief was exhausted after the tyre fire.",
+            Some("How are the staff?"),
+        )];
+        let index = QuoteIndex::in_memory(&quotes).expect("index");
+        let themes = vec![theme(
+            "c.x",
+            vec![
+                rule(|r| {
+                    r.any = vec!["exhausted".into()];
+                    r.veto = vec!["tyre".into()];
+                }),
+                rule(|r| r.all = vec!["chief".into(), "executive".into()]),
+                rule(|r| r.any = vec!["staff".into()]),
+            ],
+        )];
+        let coder = Coder::new(&codebook(themes)).expect("codebook");
+        let found = &coder.evidence(&index).expect("evidence")[0][0];
+        assert_eq!(found.score, CONTEXT_FACTOR);
+        assert!(!found.applies());
+        assert_eq!(found.evidence(), ["context: staff"]);
+        let reasons: Vec<(usize, &str)> = found
+            .near_misses
+            .iter()
+            .map(|m| (m.rule, m.reason.as_str()))
+            .collect();
+        assert_eq!(
+            reasons,
+            [(1, "vetoed by `tyre`"), (2, "missing `executive`")]
+        );
+    }
+
+    #[test]
+    fn a_stored_index_is_reused_until_the_quotes_change() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("index");
+        let first = [quote("q:1", "tired", None)];
+        let index = QuoteIndex::open_or_build(&path, &first).expect("build");
+        assert_eq!(index.document_count(), 1);
+        let stamp = std::fs::read_to_string(path.join("quotes.fingerprint")).expect("fingerprint");
+        drop(index);
+        let again = QuoteIndex::open_or_build(&path, &first).expect("reopen");
+        assert_eq!(again.document_count(), 1);
+        drop(again);
+        let second = [quote("q:1", "tired", None), quote("q:2", "exhausted", None)];
+        let rebuilt = QuoteIndex::open_or_build(&path, &second).expect("rebuild");
+        assert_eq!(rebuilt.document_count(), 2);
+        assert_ne!(
+            std::fs::read_to_string(path.join("quotes.fingerprint")).expect("fingerprint"),
+            stamp
+        );
+    }
+}

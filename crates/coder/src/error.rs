@@ -1,0 +1,32 @@
+/// What can go wrong building an index or coding with a codebook.
+#[derive(Debug, thiserror::Error)]
+pub enum CoderError {
+    /// The search engine failed (a corrupt index folder, a full disk).
+    #[error("index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// A theme's raw query does not parse.
+    #[error("theme {theme}, rule {rule}: invalid query `{query}`: {message}")]
+    Query {
+        /// Theme id.
+        theme: String,
+        /// 1-based rule number within the theme.
+        rule: usize,
+        /// The query as written.
+        query: String,
+        /// What the parser said.
+        message: String,
+    },
+    /// A rule that can never fire.
+    #[error("theme {theme}, rule {rule}: {message}")]
+    Rule {
+        /// Theme id.
+        theme: String,
+        /// 1-based rule number within the theme.
+        rule: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// Reading or writing index files.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}

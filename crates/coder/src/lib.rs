@@ -1,0 +1,48 @@
+//! The coder: a tantivy index over quotes and a codebook's rules compiled to queries, so
+//! that every quote gets the themes it is evidence for, each with a calibrated score and
+//! the words that fired, and every decision can be explained.
+//!
+//! # Example
+//!
+//! ```
+//! use verbatim_coder::{Coder, QuoteIndex};
+//! use verbatim_model::{Codebook, Quote};
+//!
+//! let codebook = Codebook::from_toml_str(r#"
+//! [codebook]
+//! id = "demo"
+//! name = "Demo"
+//! [[category]]
+//! id = "challenge"
+//! name = "Challenges"
+//! [[theme]]
+//! id = "challenge.fatigue"
+//! category = "challenge"
+//! name = "Fatigue"
+//! [[theme.rules]]
+//! any = ["tired", "exhausted", "running on empty"]
+//! "#, "demo.toml")?;
+//! let quote: Quote = serde_json::from_str(r#"{"id":"a:1","source":"a.txt","start":0,"end":28,
+//!     "line":1,"text":"Staff are exhausted and tired","context":null,"speaker":null,
+//!     "speaker_hint":null,"role":null,"organisation":null,"area":null,"sector":null,
+//!     "round":null,"section":null}"#)?;
+//! let index = QuoteIndex::in_memory(&[quote])?;
+//! let codes = Coder::new(&codebook)?.code(&index)?;
+//! assert_eq!(codes[0][0].theme, "challenge.fatigue");
+//! assert_eq!(codes[0][0].evidence, ["tired", "exhausted"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod analyzer;
+mod coding;
+mod compile;
+mod error;
+mod index;
+
+pub use analyzer::{ANALYZER, Token, analyzer, register, stem_family, tokens};
+pub use coding::{CONTEXT_FACTOR, Coder, NearMiss, RuleHit, ThemeEvidence, codes};
+pub use compile::{
+    CompiledRule, CompiledTheme, DEFAULT_THRESHOLD, Matcher, Near, compile, compile_theme,
+};
+pub use error::CoderError;
+pub use index::{ATTRIBUTE_FIELDS, Fields, QuoteIndex, attribute};
