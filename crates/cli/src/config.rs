@@ -27,6 +27,8 @@ pub struct ProjectConfig {
     pub sources: Vec<SourceSpec>,
     /// Roster CSV.
     pub roster: Option<PathBuf>,
+    /// Codebook TOML.
+    pub codebook: Option<PathBuf>,
     /// Round for sources that do not name one.
     pub round: Option<String>,
     /// Interviewer names, beside roster role `interviewer` and front matter.

@@ -14,10 +14,11 @@ use crate::output;
 use crate::progress;
 use crate::sources::{self, SourceFile};
 
+/// Which sources to read and how: shared by every command that ingests.
 #[derive(Debug, Args)]
-pub struct IngestArgs {
+pub struct SourceArgs {
     /// Files or folders (folders recurse); default: the project's sources.
-    paths: Vec<PathBuf>,
+    pub paths: Vec<PathBuf>,
     /// Roster CSV (default: the project's roster).
     #[arg(long, value_name = "FILE")]
     roster: Option<PathBuf>,
@@ -39,6 +40,12 @@ pub struct IngestArgs {
     /// Shortest quotation taken from a report, in words; shorter ones are scare quotes.
     #[arg(long, value_name = "N")]
     min_quote_words: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    #[command(flatten)]
+    sources: SourceArgs,
     /// Print quotes as JSON Lines instead of the summary.
     #[arg(long)]
     json: bool,
@@ -57,27 +64,14 @@ impl Ingestion {
 }
 
 pub fn run(context: &Context, args: &IngestArgs) -> anyhow::Result<()> {
-    let project_run = args.paths.is_empty();
-    let ingestion = ingest_files(context, args)?;
-    let written = match (&context.project, project_run) {
-        (Some(project), true) => {
-            let path = project.state_path("quotes.jsonl");
-            write_jsonl(&path, ingestion.quotes())?;
-            let shown = path
-                .strip_prefix(&project.root)
-                .unwrap_or(&path)
-                .to_path_buf();
-            Some((shown, project.config.name.clone()))
-        }
-        _ => None,
-    };
-    if !context.quiet {
-        for (file, ingested) in &ingestion.files {
-            for warning in &ingested.warnings {
-                eprintln!("warning: {}: {warning}", file.name);
-            }
-        }
-    }
+    let ingestion = ingest_files(context, &args.sources)?;
+    let written = write_project_quotes(context, &args.sources, &ingestion)?.map(|shown| {
+        (
+            shown,
+            context.project.as_ref().and_then(|p| p.config.name.clone()),
+        )
+    });
+    print_warnings(context, &ingestion);
     if args.json {
         output::print_jsonl(ingestion.quotes())
     } else if !context.quiet {
@@ -87,7 +81,40 @@ pub fn run(context: &Context, args: &IngestArgs) -> anyhow::Result<()> {
     }
 }
 
-pub fn ingest_files(context: &Context, args: &IngestArgs) -> anyhow::Result<Ingestion> {
+/// Prints what reading the sources noticed, unless quiet.
+pub fn print_warnings(context: &Context, ingestion: &Ingestion) {
+    if context.quiet {
+        return;
+    }
+    for (file, ingested) in &ingestion.files {
+        for warning in &ingested.warnings {
+            eprintln!("warning: {}: {warning}", file.name);
+        }
+    }
+}
+
+/// For a project run (no paths given), writes `.verbatim/quotes.jsonl` and returns its
+/// path relative to the project.
+pub fn write_project_quotes(
+    context: &Context,
+    args: &SourceArgs,
+    ingestion: &Ingestion,
+) -> anyhow::Result<Option<PathBuf>> {
+    match (&context.project, args.paths.is_empty()) {
+        (Some(project), true) => {
+            let path = project.state_path("quotes.jsonl");
+            write_jsonl(&path, ingestion.quotes())?;
+            Ok(Some(
+                path.strip_prefix(&project.root)
+                    .unwrap_or(&path)
+                    .to_path_buf(),
+            ))
+        }
+        _ => Ok(None),
+    }
+}
+
+pub fn ingest_files(context: &Context, args: &SourceArgs) -> anyhow::Result<Ingestion> {
     let files = if args.paths.is_empty() {
         let Some(project) = &context.project else {
             bail!(
@@ -148,7 +175,7 @@ pub fn ingest_files(context: &Context, args: &IngestArgs) -> anyhow::Result<Inge
     }
 }
 
-fn options(context: &Context, args: &IngestArgs) -> IngestOptions {
+fn options(context: &Context, args: &SourceArgs) -> IngestOptions {
     let config = context
         .project
         .as_ref()

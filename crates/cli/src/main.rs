@@ -4,7 +4,10 @@
 //! progress display, output formats and exit codes (0 success, 1 a problem with the
 //! user's input, 2 an internal error).
 
+mod code_cmd;
+mod codebook_cmd;
 mod config;
+mod explain_cmd;
 mod ingest_cmd;
 mod output;
 mod progress;
@@ -36,6 +39,12 @@ struct Cli {
 enum Command {
     /// Read transcripts into quotes (writes .verbatim/quotes.jsonl for a project).
     Ingest(ingest_cmd::IngestArgs),
+    /// Code every quote against a codebook (writes .verbatim/codings.jsonl for a project).
+    Code(code_cmd::CodeArgs),
+    /// Show why each theme was or was not applied to one quote.
+    Explain(explain_cmd::ExplainArgs),
+    /// Check or show a codebook.
+    Codebook(codebook_cmd::CodebookArgs),
     /// Print the text a source's quote offsets point into.
     Text(text_cmd::TextArgs),
     /// Work with rosters (the people of a study and their attributes).
@@ -78,6 +87,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let context = config::Context::discover(cli.project.as_deref(), cli.quiet)?;
     match cli.command {
         Command::Ingest(args) => ingest_cmd::run(&context, &args),
+        Command::Code(args) => code_cmd::run(&context, &args),
+        Command::Explain(args) => explain_cmd::run(&context, &args),
+        Command::Codebook(args) => codebook_cmd::run(&context, &args),
         Command::Text(args) => text_cmd::run(&context, &args),
         Command::Roster(args) => roster_cmd::run(&context, &args),
     }

@@ -9,6 +9,18 @@ use verbatim_model::{Quote, write_jsonl_to};
 use crate::Internal;
 use crate::ingest_cmd::{Ingestion, unknown_speakers};
 
+/// Writes values as JSON Lines, treating a closed pipe (`| head`) as a normal end.
+pub fn write_json_lines<T: serde::Serialize>(
+    writer: &mut dyn Write,
+    values: &[T],
+) -> anyhow::Result<()> {
+    match write_jsonl_to(writer, values) {
+        Ok(()) => Ok(writer.flush()?),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => Err(error.into()),
+    }
+}
+
 pub fn print_jsonl<'a>(quotes: impl Iterator<Item = &'a Quote>) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     match write_jsonl_to(&mut stdout, quotes) {
@@ -97,7 +109,7 @@ pub fn print_summary(
 }
 
 /// Left- or right-aligned columns separated by two spaces.
-fn table<const N: usize>(rows: &[[String; N]], right_align: &[bool; N]) -> String {
+pub fn table<const N: usize>(rows: &[[String; N]], right_align: &[bool; N]) -> String {
     let mut widths = [0usize; N];
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {

@@ -34,15 +34,19 @@
 //! ```
 
 mod analyzer;
+mod check;
 mod coding;
 mod compile;
 mod error;
+mod explain;
 mod index;
 
 pub use analyzer::{ANALYZER, Token, analyzer, register, stem_family, tokens};
+pub use check::{Problem, check_codebook};
 pub use coding::{CONTEXT_FACTOR, Coder, NearMiss, RuleHit, ThemeEvidence, codes};
 pub use compile::{
     CompiledRule, CompiledTheme, DEFAULT_THRESHOLD, Matcher, Near, compile, compile_theme,
 };
 pub use error::CoderError;
+pub use explain::{evidence_stems, highlight};
 pub use index::{ATTRIBUTE_FIELDS, Fields, QuoteIndex, attribute};

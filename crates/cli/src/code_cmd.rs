@@ -1,0 +1,162 @@
+//! `verbatim code`: ingest if needed, then code every quote against a codebook.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use verbatim_coder::{Coder, QuoteIndex};
+use verbatim_model::{Code, CodedQuote, Coding, Origin, Quote, read_jsonl, write_jsonl};
+
+use crate::codebook_cmd;
+use crate::config::Context;
+use crate::ingest_cmd::{self, SourceArgs};
+use crate::output;
+
+/// The coder name written on automatic codings.
+pub const AUTO_CODER: &str = "verbatim";
+
+#[derive(Debug, Args)]
+pub struct CodeArgs {
+    #[command(flatten)]
+    sources: SourceArgs,
+    /// Codebook TOML (default: the project's).
+    #[arg(long, value_name = "FILE")]
+    codebook: Option<PathBuf>,
+    /// Print each quote with its codes as JSON Lines instead of the summary.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(context: &Context, args: &CodeArgs) -> anyhow::Result<()> {
+    let (codebook, _) = codebook_cmd::load(context, args.codebook.as_deref())?;
+    let coder = Coder::new(&codebook)?;
+    let ingestion = ingest_cmd::ingest_files(context, &args.sources)?;
+    ingest_cmd::print_warnings(context, &ingestion);
+    let written_quotes = ingest_cmd::write_project_quotes(context, &args.sources, &ingestion)?;
+    let quotes: Vec<Quote> = ingestion.quotes().cloned().collect();
+    let project = context
+        .project
+        .as_ref()
+        .filter(|_| written_quotes.is_some());
+    let index = match project {
+        Some(project) => QuoteIndex::open_or_build(&project.state_path("index"), &quotes)?,
+        None => QuoteIndex::in_memory(&quotes)?,
+    };
+    let auto = coder.code(&index)?;
+    let manual = match project {
+        Some(project) => manual_codings(&project.state_path("codings.jsonl"))?,
+        None => BTreeMap::new(),
+    };
+    let coded: Vec<CodedQuote> = quotes
+        .into_iter()
+        .zip(auto)
+        .map(|(quote, auto)| {
+            let mut codes: Vec<Code> = manual.get(&quote.id).cloned().unwrap_or_default();
+            let manual_themes: Vec<String> = codes.iter().map(|m| m.theme.clone()).collect();
+            codes.extend(
+                auto.into_iter()
+                    .filter(|a| !manual_themes.contains(&a.theme)),
+            );
+            CodedQuote { quote, codes }
+        })
+        .collect();
+    let written = match project {
+        Some(project) => {
+            let path = project.state_path("codings.jsonl");
+            write_jsonl(&path, codings(&coded))?;
+            Some(
+                path.strip_prefix(&project.root)
+                    .unwrap_or(&path)
+                    .to_path_buf(),
+            )
+        }
+        None => None,
+    };
+    if args.json {
+        let mut stdout = std::io::stdout().lock();
+        output::write_json_lines(&mut stdout, &coded)?;
+        return Ok(());
+    }
+    if !context.quiet {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(summary(&codebook, &coded, written.as_deref()).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Manual codings already in a project's codings file, per quote, in file order.
+fn manual_codings(path: &std::path::Path) -> anyhow::Result<BTreeMap<String, Vec<Code>>> {
+    if !path.exists() {
+        return Ok(BTreeMap::new());
+    }
+    let mut manual: BTreeMap<String, Vec<Code>> = BTreeMap::new();
+    for coding in read_jsonl::<Coding>(path)?
+        .into_iter()
+        .filter(|c| c.origin == Origin::Manual)
+    {
+        manual.entry(coding.quote).or_default().push(Code {
+            theme: coding.theme,
+            score: coding.score.unwrap_or(0.0),
+            origin: Origin::Manual,
+            evidence: coding.evidence,
+        });
+    }
+    Ok(manual)
+}
+
+fn codings(coded: &[CodedQuote]) -> Vec<Coding> {
+    coded
+        .iter()
+        .flat_map(|c| {
+            c.codes.iter().map(move |code| Coding {
+                quote: c.quote.id.clone(),
+                theme: code.theme.clone(),
+                score: Some(code.score),
+                origin: code.origin,
+                coder: (code.origin == Origin::Auto).then(|| AUTO_CODER.to_string()),
+                evidence: code.evidence.clone(),
+            })
+        })
+        .collect()
+}
+
+fn summary(
+    codebook: &verbatim_model::Codebook,
+    coded: &[CodedQuote],
+    written: Option<&std::path::Path>,
+) -> String {
+    let mut rows = vec![[
+        "theme".to_string(),
+        "name".to_string(),
+        "quotes".to_string(),
+        "first".to_string(),
+    ]];
+    for theme in &codebook.themes {
+        let quotes = coded
+            .iter()
+            .filter(|c| c.codes.iter().any(|code| code.theme == theme.id))
+            .count();
+        let first = coded
+            .iter()
+            .filter(|c| c.codes.first().is_some_and(|code| code.theme == theme.id))
+            .count();
+        rows.push([
+            theme.id.clone(),
+            theme.name.clone(),
+            quotes.to_string(),
+            first.to_string(),
+        ]);
+    }
+    let mut out = output::table(&rows, &[false, false, true, true]);
+    let with_codes = coded.iter().filter(|c| !c.codes.is_empty()).count();
+    let codes: usize = coded.iter().map(|c| c.codes.len()).sum();
+    out.push_str(&format!(
+        "\n{} quotes, {with_codes} coded, {codes} codes (\"first\": the quote's best theme)\n",
+        coded.len()
+    ));
+    if let Some(path) = written {
+        out.push_str(&format!("wrote {codes} codings to {}\n", path.display()));
+    }
+    out
+}

@@ -1,0 +1,179 @@
+//! `verbatim explain QUOTE_ID`: every theme with evidence in one quote, its score and
+//! threshold, the words that fired, and why a near miss was not applied.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+use verbatim_coder::{Coder, QuoteIndex, ThemeEvidence, evidence_stems, highlight};
+use verbatim_model::{Quote, read_jsonl};
+
+use crate::codebook_cmd;
+use crate::config::Context;
+use crate::ingest_cmd::{self, SourceArgs};
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The quote's id (as `verbatim ingest --json` prints it).
+    quote: String,
+    #[command(flatten)]
+    sources: SourceArgs,
+    /// Codebook TOML (default: the project's).
+    #[arg(long, value_name = "FILE")]
+    codebook: Option<PathBuf>,
+    /// JSON output.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<()> {
+    let (codebook, _) = codebook_cmd::load(context, args.codebook.as_deref())?;
+    let coder = Coder::new(&codebook)?;
+    let quotes = quotes(context, &args.sources)?;
+    let Some(position) = quotes.iter().position(|q| q.id == args.quote) else {
+        bail!(
+            "no quote with id `{}` among {} quotes",
+            args.quote,
+            quotes.len()
+        );
+    };
+    let project = context
+        .project
+        .as_ref()
+        .filter(|_| args.sources.paths.is_empty());
+    let index = match project {
+        Some(project) => QuoteIndex::open_or_build(&project.state_path("index"), &quotes)?,
+        None => QuoteIndex::in_memory(&quotes)?,
+    };
+    let mut found = coder.evidence(&index)?.swap_remove(position);
+    found.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.theme.cmp(&b.theme))
+    });
+    let quote = &quotes[position];
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        let themes: Vec<serde_json::Value> =
+            found.iter().map(|e| theme_json(&coder, quote, e)).collect();
+        writeln!(
+            stdout,
+            "{}",
+            serde_json::json!({"quote": quote.id, "text": quote.text, "themes": themes})
+        )?;
+        return Ok(());
+    }
+    let (open, close) = if std::io::stdout().is_terminal() {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
+    writeln!(
+        stdout,
+        "{}  {}",
+        quote.id,
+        quote
+            .speaker
+            .as_deref()
+            .or(quote.speaker_hint.as_deref())
+            .unwrap_or("(unknown speaker)")
+    )?;
+    writeln!(stdout, "{}\n", quote.text)?;
+    if found.is_empty() {
+        writeln!(
+            stdout,
+            "no theme of {} found any evidence in this quote",
+            codebook.codebook.id
+        )?;
+    }
+    for evidence in &found {
+        let verdict = if evidence.applies() {
+            "applied"
+        } else {
+            "not applied"
+        };
+        writeln!(
+            stdout,
+            "{}  score {:.2} / threshold {:.2}  {verdict}",
+            evidence.theme, evidence.score, evidence.threshold
+        )?;
+        for hit in &evidence.hits {
+            let place = if hit.in_context {
+                " (in the question before the quote)"
+            } else {
+                ""
+            };
+            writeln!(
+                stdout,
+                "  rule {}: +{:.2} for {}{place}",
+                hit.rule,
+                hit.strength,
+                hit.terms.join(", ")
+            )?;
+        }
+        for miss in &evidence.near_misses {
+            writeln!(
+                stdout,
+                "  rule {}: did not fire ({}): {}",
+                miss.rule,
+                miss.terms.join(", "),
+                miss.reason
+            )?;
+        }
+        if !evidence.applies() && evidence.near_misses.is_empty() {
+            writeln!(
+                stdout,
+                "  below the threshold by {:.2}",
+                evidence.threshold - evidence.score
+            )?;
+        }
+        if let Some(theme) = coder.themes().iter().find(|t| t.id == evidence.theme) {
+            let stems = evidence_stems(theme, evidence);
+            if !stems.is_empty() {
+                writeln!(stdout, "  {}", highlight(&quote.text, &stems, open, close))?;
+            }
+        }
+        writeln!(stdout)?;
+    }
+    Ok(())
+}
+
+fn theme_json(coder: &Coder, quote: &Quote, evidence: &ThemeEvidence) -> serde_json::Value {
+    let stems = coder
+        .themes()
+        .iter()
+        .find(|t| t.id == evidence.theme)
+        .map(|t| evidence_stems(t, evidence))
+        .unwrap_or_default();
+    serde_json::json!({
+        "theme": evidence.theme,
+        "score": evidence.score,
+        "threshold": evidence.threshold,
+        "applied": evidence.applies(),
+        "evidence": evidence.evidence(),
+        "rules": evidence.hits.iter().map(|h| serde_json::json!({
+            "rule": h.rule, "terms": h.terms, "strength": h.strength, "in_context": h.in_context,
+        })).collect::<Vec<_>>(),
+        "near_misses": evidence.near_misses.iter().map(|m| serde_json::json!({
+            "rule": m.rule, "terms": m.terms, "reason": m.reason,
+        })).collect::<Vec<_>>(),
+        "highlighted": highlight(&quote.text, &stems, "[", "]"),
+    })
+}
+
+/// The quotes to explain from: the files given, or the project's quotes (ingested now if
+/// the project has not been ingested yet).
+fn quotes(context: &Context, sources: &SourceArgs) -> anyhow::Result<Vec<Quote>> {
+    if sources.paths.is_empty()
+        && let Some(project) = &context.project
+    {
+        let path = project.state_path("quotes.jsonl");
+        if path.exists() {
+            return read_jsonl(&path).with_context(|| "reading the project's quotes".to_string());
+        }
+    }
+    let ingestion = ingest_cmd::ingest_files(context, sources)?;
+    ingest_cmd::write_project_quotes(context, sources, &ingestion)?;
+    Ok(ingestion.quotes().cloned().collect())
+}
