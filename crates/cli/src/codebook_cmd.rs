@@ -93,19 +93,18 @@ fn check(context: &Context, args: &FileArgs) -> anyhow::Result<()> {
             "problems": problems,
         });
         writeln!(stdout, "{value}")?;
-    } else if problems.is_empty() {
-        if let Some(codebook) = &codebook
-            && !context.quiet
-        {
-            let rules: usize = codebook.themes.iter().map(|t| t.rules.len()).sum();
-            writeln!(
-                stdout,
-                "{}: ok ({} categories, {} themes, {rules} rules)",
-                path.display(),
-                codebook.categories.len(),
-                codebook.themes.len()
-            )?;
-        }
+    } else if problems.is_empty()
+        && let Some(codebook) = &codebook
+        && !context.quiet
+    {
+        let rules: usize = codebook.themes.iter().map(|t| t.rules.len()).sum();
+        writeln!(
+            stdout,
+            "{}: ok ({} categories, {} themes, {rules} rules)",
+            path.display(),
+            codebook.categories.len(),
+            codebook.themes.len()
+        )?;
     }
     if problems.is_empty() {
         Ok(())
