@@ -44,15 +44,24 @@ pub fn run(context: &Context, args: &CodeArgs) -> anyhow::Result<()> {
         None => QuoteIndex::in_memory(&quotes)?,
     };
     let auto = coder.code(&index)?;
-    let manual = match project {
+    let manual_lines = match project {
         Some(project) => manual_codings(&project.state_path("codings.jsonl"))?,
-        None => BTreeMap::new(),
+        None => Vec::new(),
     };
+    let mut manual: BTreeMap<&str, Vec<Code>> = BTreeMap::new();
+    for coding in &manual_lines {
+        manual.entry(coding.quote.as_str()).or_default().push(Code {
+            theme: coding.theme.clone(),
+            score: coding.score.unwrap_or(0.0),
+            origin: Origin::Manual,
+            evidence: coding.evidence.clone(),
+        });
+    }
     let coded: Vec<CodedQuote> = quotes
         .into_iter()
         .zip(auto)
         .map(|(quote, auto)| {
-            let mut codes: Vec<Code> = manual.get(&quote.id).cloned().unwrap_or_default();
+            let mut codes: Vec<Code> = manual.get(quote.id.as_str()).cloned().unwrap_or_default();
             let manual_themes: Vec<String> = codes.iter().map(|m| m.theme.clone()).collect();
             codes.extend(
                 auto.into_iter()
@@ -64,7 +73,10 @@ pub fn run(context: &Context, args: &CodeArgs) -> anyhow::Result<()> {
     let written = match project {
         Some(project) => {
             let path = project.state_path("codings.jsonl");
-            write_jsonl(&path, codings(&coded))?;
+            write_jsonl(
+                &path,
+                manual_lines.iter().cloned().chain(auto_codings(&coded)),
+            )?;
             Some(
                 path.strip_prefix(&project.root)
                     .unwrap_or(&path)
@@ -85,38 +97,32 @@ pub fn run(context: &Context, args: &CodeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Manual codings already in a project's codings file, per quote, in file order.
-fn manual_codings(path: &std::path::Path) -> anyhow::Result<BTreeMap<String, Vec<Code>>> {
+/// Manual codings already in a project's codings file, as written there.
+fn manual_codings(path: &std::path::Path) -> anyhow::Result<Vec<Coding>> {
     if !path.exists() {
-        return Ok(BTreeMap::new());
+        return Ok(Vec::new());
     }
-    let mut manual: BTreeMap<String, Vec<Code>> = BTreeMap::new();
-    for coding in read_jsonl::<Coding>(path)?
+    Ok(read_jsonl::<Coding>(path)?
         .into_iter()
         .filter(|c| c.origin == Origin::Manual)
-    {
-        manual.entry(coding.quote).or_default().push(Code {
-            theme: coding.theme,
-            score: coding.score.unwrap_or(0.0),
-            origin: Origin::Manual,
-            evidence: coding.evidence,
-        });
-    }
-    Ok(manual)
+        .collect())
 }
 
-fn codings(coded: &[CodedQuote]) -> Vec<Coding> {
+fn auto_codings(coded: &[CodedQuote]) -> Vec<Coding> {
     coded
         .iter()
         .flat_map(|c| {
-            c.codes.iter().map(move |code| Coding {
-                quote: c.quote.id.clone(),
-                theme: code.theme.clone(),
-                score: Some(code.score),
-                origin: code.origin,
-                coder: (code.origin == Origin::Auto).then(|| AUTO_CODER.to_string()),
-                evidence: code.evidence.clone(),
-            })
+            c.codes
+                .iter()
+                .filter(|code| code.origin == Origin::Auto)
+                .map(move |code| Coding {
+                    quote: c.quote.id.clone(),
+                    theme: code.theme.clone(),
+                    score: Some(code.score),
+                    origin: code.origin,
+                    coder: (code.origin == Origin::Auto).then(|| AUTO_CODER.to_string()),
+                    evidence: code.evidence.clone(),
+                })
         })
         .collect()
 }

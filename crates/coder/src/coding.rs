@@ -203,7 +203,8 @@ fn run_theme(
     }
     for evidence in found.values_mut() {
         let score: f64 = evidence.hits.iter().map(|h| h.strength).sum();
-        evidence.score = (score * 1000.0).round() / 1000.0;
+        // `+ 0.0` turns the empty sum's -0.0 into 0.0.
+        evidence.score = (score * 1000.0).round() / 1000.0 + 0.0;
     }
     Ok(found)
 }

@@ -1,0 +1,210 @@
+//! End-to-end tests of `verbatim code`, `explain` and `codebook check|show`.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+
+const CODEBOOK: &str = r#"[codebook]
+id = "mini"
+name = "Mini codebook"
+
+[[category]]
+id = "challenge"
+name = "Challenges"
+
+[[theme]]
+id = "challenge.fatigue"
+category = "challenge"
+name = "Fatigue"
+[[theme.rules]]
+any = ["tired", "exhausted", "worn out"]
+veto = ["tyre"]
+
+[[theme]]
+id = "challenge.money"
+category = "challenge"
+name = "Financial pressures"
+[[theme.rules]]
+any = ["budget", "funding", "money"]
+[[theme.rules]]
+near = ["cut", "grant"]
+within = 3
+weight = 2.0
+"#;
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("codebook.toml"), CODEBOOK).expect("codebook");
+    fs::write(
+        dir.path().join("a.txt"),
+        "Q: How are people?\n\nA: Everyone is exhausted and worn out.\n\nQ: And money?\n\nA: They cut our grant and the budget is gone.\n\nQ: Anything else?\n\nA: The new tyre depot opened, we were tired of waiting.\n",
+    )
+    .expect("transcript");
+    fs::write(
+        dir.path().join("verbatim.toml"),
+        "[project]\nsources = [\"a.txt\"]\ncodebook = \"codebook.toml\"\n",
+    )
+    .expect("config");
+    dir
+}
+
+#[test]
+fn code_ranks_themes_and_records_codings_deterministically() {
+    let dir = project();
+    let run = verbatim(dir.path(), &["code", "--json", "--quiet"]);
+    let again = verbatim(dir.path(), &["code", "--json", "--quiet"]);
+    assert_eq!(run.stdout, again.stdout, "coding is deterministic");
+    let first = json_lines(&run);
+    let codes: Vec<Vec<(String, f64)>> = first
+        .iter()
+        .map(|q| {
+            q["codes"]
+                .as_array()
+                .expect("codes")
+                .iter()
+                .map(|c| {
+                    (
+                        c["theme"].as_str().expect("theme").to_string(),
+                        c["score"].as_f64().expect("score"),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(codes[0], [("challenge.fatigue".to_string(), 1.5)]);
+    assert_eq!(codes[1], [("challenge.money".to_string(), 3.0)]);
+    assert_eq!(
+        codes[2],
+        Vec::<(String, f64)>::new(),
+        "the only evidence is vetoed"
+    );
+    assert_eq!(
+        first[1]["codes"][0]["evidence"],
+        serde_json::json!(["budget", "cut ~ grant within 3"])
+    );
+    let codings = fs::read_to_string(dir.path().join(".verbatim/codings.jsonl")).expect("codings");
+    assert_eq!(codings.lines().count(), 2);
+    assert!(codings.contains(r#""origin":"auto","coder":"verbatim""#));
+    assert!(
+        dir.path()
+            .join(".verbatim/index/quotes.fingerprint")
+            .exists()
+    );
+}
+
+#[test]
+fn manual_codings_are_kept_and_rank_first() {
+    let dir = project();
+    assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
+    let path = dir.path().join(".verbatim/codings.jsonl");
+    let mut codings = fs::read_to_string(&path).expect("codings");
+    codings.push_str(r#"{"quote":"a:2","theme":"challenge.money","score":null,"origin":"manual","coder":"jo","evidence":[]}"#);
+    codings.push('\n');
+    fs::write(&path, codings).expect("add manual");
+    let coded = json_lines(&verbatim(dir.path(), &["code", "--json", "--quiet"]));
+    let first = &coded[0]["codes"];
+    assert_eq!(first[0]["origin"], "manual");
+    assert_eq!(first[0]["theme"], "challenge.money");
+    assert_eq!(first[1]["theme"], "challenge.fatigue");
+    let kept = fs::read_to_string(&path).expect("codings");
+    assert!(kept.contains(r#""origin":"manual","coder":"jo""#), "{kept}");
+}
+
+#[test]
+fn explain_names_the_words_and_the_near_misses() {
+    let dir = project();
+    let output = verbatim(dir.path(), &["explain", "a:6"]);
+    let text = stdout(&output);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        text.contains("challenge.fatigue  score 0.00 / threshold 1.00  not applied"),
+        "{text}"
+    );
+    assert!(text.contains("vetoed by `tyre`"), "{text}");
+    assert!(
+        text.contains("[tyre]") || text.contains("[tired]"),
+        "{text}"
+    );
+    let json = json_lines(&verbatim(dir.path(), &["explain", "--json", "a:4"]));
+    let theme = &json[0]["themes"][0];
+    assert_eq!(theme["theme"], "challenge.money");
+    assert_eq!(theme["applied"], true);
+    assert_eq!(
+        theme["highlighted"],
+        "They [cut] our [grant] and the [budget] is gone."
+    );
+    let missing = verbatim(dir.path(), &["explain", "a:99"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("no quote with id `a:99`"));
+}
+
+#[test]
+fn codebook_check_and_show() {
+    let dir = project();
+    let ok = verbatim(dir.path(), &["codebook", "check"]);
+    assert!(
+        stdout(&ok).contains("ok (1 categories, 2 themes, 3 rules)"),
+        "{}",
+        stdout(&ok)
+    );
+    let tree = stdout(&verbatim(dir.path(), &["codebook", "show"]));
+    assert!(
+        tree.contains("└─ challenge  Challenges (2 themes)"),
+        "{tree}"
+    );
+    assert!(
+        tree.contains("├─ challenge.fatigue  Fatigue (1 rule)"),
+        "{tree}"
+    );
+    let broken = CODEBOOK
+        .replace("within = 3\n", "")
+        .replace("id = \"challenge.money\"", "id = \"Challenge.Money\"");
+    fs::write(dir.path().join("broken.toml"), broken).expect("write");
+    let output = verbatim(dir.path(), &["codebook", "check", "broken.toml"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains("broken.toml:18:1: theme id `Challenge.Money` must be `category.slug`"),
+        "{message}"
+    );
+    let code = verbatim(dir.path(), &["code", "--codebook", "broken.toml"]);
+    assert_eq!(code.status.code(), Some(1));
+}
+
+#[test]
+fn bundled_codebooks_check_clean_and_the_corpus_codes() {
+    let root = repo_root();
+    for codebook in [
+        "seizing-the-moment-2020",
+        "transforming-together-2017",
+        "leadership-actions-2019",
+    ] {
+        let path = format!("codebooks/{codebook}.toml");
+        let output = verbatim(&root, &["codebook", "check", &path]);
+        assert!(output.status.success(), "{codebook}: {}", stderr(&output));
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let coded = json_lines(&verbatim(
+        dir.path(),
+        &[
+            "code",
+            "--json",
+            "--quiet",
+            "--codebook",
+            root.join("codebooks/seizing-the-moment-2020.toml")
+                .to_str()
+                .expect("path"),
+            "--roster",
+            root.join("corpus/roster.csv").to_str().expect("path"),
+            root.join("corpus").to_str().expect("path"),
+        ],
+    ));
+    assert_eq!(coded.len(), 204);
+    let coded_quotes = coded
+        .iter()
+        .filter(|q| !q["codes"].as_array().expect("codes").is_empty())
+        .count();
+    assert!(coded_quotes > 120, "only {coded_quotes} quotes coded");
+}
