@@ -179,9 +179,11 @@ fn run_theme(
                 near_misses: Vec::new(),
             });
             match (text.verdict(rule, quote), context.verdict(rule, quote)) {
-                (Verdict::Fires(terms), _) => entry.hits.push(hit(rule, terms, false)),
-                (other, Verdict::Fires(terms)) => {
-                    entry.hits.push(hit(rule, terms, true));
+                (Verdict::Fires(terms, distinct), _) => {
+                    entry.hits.push(hit(rule, terms, distinct, false))
+                }
+                (other, Verdict::Fires(terms, distinct)) => {
+                    entry.hits.push(hit(rule, terms, distinct, true));
                     if let Verdict::Misses(terms, reason) = other {
                         entry.near_misses.push(NearMiss {
                             rule: rule.number,
@@ -209,8 +211,8 @@ fn run_theme(
     Ok(found)
 }
 
-fn hit(rule: &CompiledRule, terms: Vec<String>, in_context: bool) -> RuleHit {
-    let extra = terms.len().saturating_sub(1).min(4) as f64;
+fn hit(rule: &CompiledRule, terms: Vec<String>, distinct: usize, in_context: bool) -> RuleHit {
+    let extra = distinct.saturating_sub(1).min(4) as f64;
     let field = if in_context { CONTEXT_FACTOR } else { 1.0 };
     RuleHit {
         rule: rule.number,
@@ -221,7 +223,9 @@ fn hit(rule: &CompiledRule, terms: Vec<String>, in_context: bool) -> RuleHit {
 }
 
 enum Verdict {
-    Fires(Vec<String>),
+    /// The terms found, and how many distinct words they are (`exhausted` and
+    /// `exhausting` are one).
+    Fires(Vec<String>, usize),
     Misses(Vec<String>, String),
     Nothing,
 }
@@ -314,7 +318,25 @@ impl RuleSets {
             reasons.push(format!("vetoed by `{}`", vetoes.join("`, `")));
         }
         if reasons.is_empty() {
-            Verdict::Fires(terms)
+            let mut words: Vec<String> = rule
+                .any
+                .iter()
+                .zip(&self.any)
+                .chain(rule.all.iter().zip(&self.all))
+                .filter(|(_, set)| set.contains(&quote))
+                .map(|(m, _)| {
+                    m.stems
+                        .iter()
+                        .filter_map(|s| s.first().cloned())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            words.sort();
+            words.dedup();
+            let distinct = (words.len() + usize::from(near_hit) + usize::from(query_hit))
+                .clamp(1, terms.len().max(1));
+            Verdict::Fires(terms, distinct)
         } else {
             Verdict::Misses(terms, reasons.join("; "))
         }
@@ -494,6 +516,22 @@ mod tests {
             Vec::<(String, f64)>::new(),
             "context alone scores 0.4, under the threshold"
         );
+    }
+
+    #[test]
+    fn forms_of_one_word_count_once() {
+        let quotes = [quote(
+            "q:1",
+            "Exhausted staff, exhausting shifts, pure exhaustion.",
+            None,
+        )];
+        let themes = vec![theme(
+            "c.fatigue",
+            vec![rule(|r| {
+                r.any = vec!["exhausted".into(), "exhausting".into(), "exhaustion".into()]
+            })],
+        )];
+        assert_eq!(coded(themes, &quotes)[0], [("c.fatigue".to_string(), 1.0)]);
     }
 
     #[test]
