@@ -104,10 +104,13 @@ pub fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<()> {
             } else {
                 ""
             };
+            let rule = match hit.rule {
+                0 => "category cues".to_string(),
+                number => format!("rule {number}"),
+            };
             writeln!(
                 stdout,
-                "  rule {}: +{:.2} for {}{place}",
-                hit.rule,
+                "  {rule}: +{:.2} for {}{place}",
                 hit.strength,
                 hit.terms.join(", ")
             )?;

@@ -20,13 +20,19 @@ use crate::index::QuoteIndex;
 /// Weight of evidence found only in the question before a quote.
 pub const CONTEXT_FACTOR: f64 = 0.4;
 
+/// Share of a category cue's score added to a theme of that category that applies.
+pub const CUE_FACTOR: f64 = 0.5;
+
+/// Most a category cue can add to a theme's score.
+const CUE_CAP: f64 = 1.0;
+
 /// Extra share of a rule's weight for each further distinct term it finds.
 const EXTRA_TERM_SHARE: f64 = 0.5;
 
 /// A rule that fired for a quote.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleHit {
-    /// 1-based rule number.
+    /// 1-based rule number; 0 for the category's cues.
     pub rule: usize,
     /// True when the words were found only in the quote's context.
     pub in_context: bool,
@@ -78,10 +84,10 @@ impl ThemeEvidence {
             .chain(self.hits.iter().filter(|h| h.in_context))
         {
             for term in &hit.terms {
-                let label = if hit.in_context {
-                    format!("context: {term}")
-                } else {
-                    term.clone()
+                let label = match (hit.rule, hit.in_context) {
+                    (0, _) => format!("cue: {term}"),
+                    (_, true) => format!("context: {term}"),
+                    (_, false) => term.clone(),
                 };
                 if !terms.contains(&label) {
                     terms.push(label);
@@ -96,13 +102,36 @@ impl ThemeEvidence {
 #[derive(Debug, Clone)]
 pub struct Coder {
     themes: Vec<CompiledTheme>,
+    /// Per category id, its cues compiled as a theme.
+    cues: Vec<(String, CompiledTheme)>,
 }
 
 impl Coder {
     /// Compiles a codebook.
     pub fn new(codebook: &Codebook) -> Result<Self, CoderError> {
+        let cues = codebook
+            .categories
+            .iter()
+            .filter(|c| !c.cues.is_empty())
+            .map(|category| {
+                let cue_theme = verbatim_model::Theme {
+                    id: format!("{} (cues)", category.id),
+                    category: category.id.clone(),
+                    name: category.name.clone(),
+                    description: None,
+                    include: None,
+                    exclude: None,
+                    threshold: None,
+                    rules: category.cues.clone(),
+                    examples: Vec::new(),
+                };
+                crate::compile::compile_theme(&cue_theme)
+                    .map(|compiled| (category.id.clone(), compiled))
+            })
+            .collect::<Result<_, _>>()?;
         Ok(Coder {
             themes: compile(codebook)?,
+            cues,
         })
     }
 
@@ -118,9 +147,34 @@ impl Coder {
             .par_iter()
             .map(|theme| run_theme(theme, index))
             .collect::<Result<_, _>>()?;
+        let cues: Vec<(String, BTreeMap<usize, ThemeEvidence>)> = self
+            .cues
+            .par_iter()
+            .map(|(category, cue)| run_theme(cue, index).map(|found| (category.clone(), found)))
+            .collect::<Result<_, _>>()?;
         let mut per_quote: Vec<Vec<ThemeEvidence>> = vec![Vec::new(); index.quote_count()];
         for found in per_theme {
-            for (quote, evidence) in found {
+            for (quote, mut evidence) in found {
+                let category = evidence.theme.split('.').next().unwrap_or("");
+                let cue = cues
+                    .iter()
+                    .find(|(id, _)| id == category)
+                    .and_then(|(_, found)| found.get(&quote));
+                if let Some(cue) = cue.filter(|_| evidence.applies()) {
+                    let terms: Vec<String> = cue
+                        .hits
+                        .iter()
+                        .flat_map(|h| h.terms.iter().cloned())
+                        .collect();
+                    let strength = (cue.score * CUE_FACTOR).min(CUE_CAP);
+                    evidence.hits.push(RuleHit {
+                        rule: 0,
+                        in_context: false,
+                        terms,
+                        strength,
+                    });
+                    evidence.score = ((evidence.score + strength) * 1000.0).round() / 1000.0;
+                }
                 if let Some(slot) = per_quote.get_mut(quote) {
                     slot.push(evidence);
                 }
@@ -532,6 +586,58 @@ mod tests {
             })],
         )];
         assert_eq!(coded(themes, &quotes)[0], [("c.fatigue".to_string(), 1.0)]);
+    }
+
+    #[test]
+    fn category_cues_break_ties_but_never_code_alone() {
+        let quotes = [
+            quote(
+                "q:1",
+                "During the crisis we set up a volunteer hub overnight.",
+                None,
+            ),
+            quote(
+                "q:2",
+                "Going forward we want volunteers at the heart of it.",
+                None,
+            ),
+            quote("q:3", "We set up nothing going forward.", None),
+        ];
+        let mut book = codebook(vec![
+            theme(
+                "achievement.volunteers",
+                vec![rule(|r| r.any = vec!["volunteer".into()])],
+            ),
+            theme(
+                "approach.volunteers",
+                vec![rule(|r| r.any = vec!["volunteer".into()])],
+            ),
+        ]);
+        let category = |id: &str, cues: Vec<&str>| verbatim_model::Category {
+            id: id.into(),
+            name: id.into(),
+            description: None,
+            cues: vec![rule(|r| {
+                r.any = cues.iter().map(|c| c.to_string()).collect()
+            })],
+        };
+        book.categories = vec![
+            category(
+                "achievement",
+                vec!["we set up", "during the crisis", "overnight"],
+            ),
+            category("approach", vec!["going forward", "want"]),
+        ];
+        let index = QuoteIndex::in_memory(&quotes).expect("index");
+        let codes = Coder::new(&book)
+            .expect("codebook")
+            .code(&index)
+            .expect("coding");
+        let first = |i: usize| codes[i].first().map(|c| c.theme.as_str());
+        assert_eq!(first(0), Some("achievement.volunteers"));
+        assert_eq!(first(1), Some("approach.volunteers"));
+        assert!(codes[2].is_empty());
+        assert!(codes[0][0].evidence.iter().any(|e| e.starts_with("cue: ")));
     }
 
     #[test]

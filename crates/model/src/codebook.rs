@@ -46,6 +46,11 @@ pub struct Category {
     pub name: String,
     /// What belongs in the category.
     pub description: Option<String>,
+    /// Cues: wording typical of the whole category (the tense of an achievement, the
+    /// modality of a plan). They raise the score of the category's themes that already
+    /// apply to a quote, and never apply a theme on their own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cues: Vec<Rule>,
 }
 
 /// One theme of a codebook: id `category.slug`, stable across versions.
