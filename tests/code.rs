@@ -208,3 +208,61 @@ fn bundled_codebooks_check_clean_and_the_corpus_codes() {
         .count();
     assert!(coded_quotes > 120, "only {coded_quotes} quotes coded");
 }
+
+/// Agreement of the coder with our hand-coded answer key for the bundled round
+/// (`corpus/coding.jsonl`, coded by reading before any rule was tuned). The floors guard
+/// against regressions; the measured figures are in the closing notes.
+#[test]
+fn the_corpus_coding_agrees_with_the_answer_key() {
+    let root = repo_root();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = |p: &str| root.join(p).to_str().expect("path").to_string();
+    let coded = json_lines(&verbatim(
+        dir.path(),
+        &[
+            "code",
+            "--json",
+            "--quiet",
+            "--codebook",
+            &path("codebooks/seizing-the-moment-2020.toml"),
+            "--roster",
+            &path("corpus/roster.csv"),
+            &path("corpus"),
+        ],
+    ));
+    let auto: std::collections::HashMap<String, Vec<String>> = coded
+        .iter()
+        .map(|q| {
+            let themes = q["codes"]
+                .as_array()
+                .expect("codes")
+                .iter()
+                .map(|c| c["theme"].as_str().expect("theme").to_string());
+            (q["id"].as_str().expect("id").to_string(), themes.collect())
+        })
+        .collect();
+    let mut key: Vec<(String, String)> = Vec::new();
+    for line in fs::read_to_string(root.join("corpus/coding.jsonl"))
+        .expect("key")
+        .lines()
+    {
+        let coding: serde_json::Value = serde_json::from_str(line).expect("json");
+        let quote = coding["quote"].as_str().expect("quote").to_string();
+        if !key.iter().any(|(q, _)| *q == quote) {
+            key.push((quote, coding["theme"].as_str().expect("theme").to_string()));
+        }
+    }
+    let top = |n: usize| {
+        let hits = key
+            .iter()
+            .filter(|(q, t)| {
+                auto.get(q)
+                    .is_some_and(|a| a.iter().take(n).any(|x| x == t))
+            })
+            .count();
+        hits as f64 / key.len() as f64
+    };
+    assert!(key.len() > 100, "the key codes {} quotes", key.len());
+    assert!(top(1) >= 0.45, "top-1 agreement {:.3}", top(1));
+    assert!(top(3) >= 0.60, "top-3 agreement {:.3}", top(3));
+}
