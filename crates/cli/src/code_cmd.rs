@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use verbatim_coder::{Coder, QuoteIndex};
-use verbatim_model::{Code, CodedQuote, Coding, Origin, Quote, read_jsonl, write_jsonl};
+use verbatim_model::{Code, Codebook, CodedQuote, Coding, Origin, Quote, read_jsonl, write_jsonl};
 
 use crate::codebook_cmd;
 use crate::config::Context;
@@ -28,12 +28,28 @@ pub struct CodeArgs {
     json: bool,
 }
 
-pub fn run(context: &Context, args: &CodeArgs) -> anyhow::Result<()> {
-    let (codebook, _) = codebook_cmd::load(context, args.codebook.as_deref())?;
+/// The result of coding: the codebook, each quote with its codes, and every coding
+/// (manual ones as written, then automatic ones) as stored.
+pub struct Coded {
+    pub codebook: Codebook,
+    pub quotes: Vec<CodedQuote>,
+    pub codings: Vec<Coding>,
+    /// The codings file written, relative to the project, for a project run.
+    pub written: Option<PathBuf>,
+}
+
+/// Ingests the sources and codes them; a project run also writes `.verbatim/quotes.jsonl`
+/// and `.verbatim/codings.jsonl` (keeping manual codings) and keeps the index.
+pub fn code_sources(
+    context: &Context,
+    sources: &SourceArgs,
+    codebook: Option<&Path>,
+) -> anyhow::Result<Coded> {
+    let (codebook, _) = codebook_cmd::load(context, codebook)?;
     let coder = Coder::new(&codebook)?;
-    let ingestion = ingest_cmd::ingest_files(context, &args.sources)?;
+    let ingestion = ingest_cmd::ingest_files(context, sources)?;
     ingest_cmd::print_warnings(context, &ingestion);
-    let written_quotes = ingest_cmd::write_project_quotes(context, &args.sources, &ingestion)?;
+    let written_quotes = ingest_cmd::write_project_quotes(context, sources, &ingestion)?;
     let quotes: Vec<Quote> = ingestion.quotes().cloned().collect();
     let project = context
         .project
@@ -70,13 +86,14 @@ pub fn run(context: &Context, args: &CodeArgs) -> anyhow::Result<()> {
             CodedQuote { quote, codes }
         })
         .collect();
+    let codings: Vec<Coding> = manual_lines
+        .into_iter()
+        .chain(auto_codings(&coded))
+        .collect();
     let written = match project {
         Some(project) => {
             let path = project.state_path("codings.jsonl");
-            write_jsonl(
-                &path,
-                manual_lines.iter().cloned().chain(auto_codings(&coded)),
-            )?;
+            write_jsonl(&path, &codings)?;
             Some(
                 path.strip_prefix(&project.root)
                     .unwrap_or(&path)
@@ -85,14 +102,26 @@ pub fn run(context: &Context, args: &CodeArgs) -> anyhow::Result<()> {
         }
         None => None,
     };
+    Ok(Coded {
+        codebook,
+        quotes: coded,
+        codings,
+        written,
+    })
+}
+
+pub fn run(context: &Context, args: &CodeArgs) -> anyhow::Result<()> {
+    let coded = code_sources(context, &args.sources, args.codebook.as_deref())?;
     if args.json {
         let mut stdout = std::io::stdout().lock();
-        output::write_json_lines(&mut stdout, &coded)?;
+        output::write_json_lines(&mut stdout, &coded.quotes)?;
         return Ok(());
     }
     if !context.quiet {
         let mut stdout = std::io::stdout().lock();
-        stdout.write_all(summary(&codebook, &coded, written.as_deref()).as_bytes())?;
+        stdout.write_all(
+            summary(&coded.codebook, &coded.quotes, coded.written.as_deref()).as_bytes(),
+        )?;
     }
     Ok(())
 }

@@ -15,7 +15,7 @@ use crate::progress;
 use crate::sources::{self, SourceFile};
 
 /// Which sources to read and how: shared by every command that ingests.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct SourceArgs {
     /// Files or folders (folders recurse); default: the project's sources.
     pub paths: Vec<PathBuf>,

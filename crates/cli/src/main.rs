@@ -11,6 +11,7 @@ mod explain_cmd;
 mod ingest_cmd;
 mod output;
 mod progress;
+mod report_cmd;
 mod roster_cmd;
 mod sources;
 mod text_cmd;
@@ -41,6 +42,10 @@ enum Command {
     Ingest(ingest_cmd::IngestArgs),
     /// Code every quote against a codebook (writes .verbatim/codings.jsonl for a project).
     Code(code_cmd::CodeArgs),
+    /// Theme frequency, matrices by attribute, co-occurrence and top quotes.
+    Report(report_cmd::ReportArgs),
+    /// Ingest, code and report the project: writes report.html and prints a summary.
+    Run(report_cmd::RunArgs),
     /// Show why each theme was or was not applied to one quote.
     Explain(explain_cmd::ExplainArgs),
     /// Check or show a codebook.
@@ -89,6 +94,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ingest(args) => ingest_cmd::run(&context, &args),
         Command::Code(args) => code_cmd::run(&context, &args),
         Command::Explain(args) => explain_cmd::run(&context, &args),
+        Command::Report(args) => report_cmd::run(&context, &args),
+        Command::Run(args) => report_cmd::run_project(&context, &args),
         Command::Codebook(args) => codebook_cmd::run(&context, &args),
         Command::Text(args) => text_cmd::run(&context, &args),
         Command::Roster(args) => roster_cmd::run(&context, &args),

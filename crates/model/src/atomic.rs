@@ -28,6 +28,19 @@ where
         fill(&mut writer).map_err(|e| Error::io(path, e))?;
         writer.flush().map_err(|e| Error::io(path, e))?;
     }
+    // A temporary file is private (0600); the result should carry the permissions of the
+    // file it replaces, or the usual ones for a new file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let permissions = match std::fs::metadata(path) {
+            Ok(existing) => existing.permissions(),
+            Err(_) => std::fs::Permissions::from_mode(0o644),
+        };
+        temp.as_file()
+            .set_permissions(permissions)
+            .map_err(|e| Error::io(path, e))?;
+    }
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
@@ -48,6 +61,20 @@ mod tests {
             .expect("list")
             .collect();
         assert_eq!(entries.len(), 1, "temporary files were left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_are_readable_by_others_and_replacements_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("report.html");
+        write_atomic(&path, |w| w.write_all(b"a")).expect("write");
+        let mode = |p: &Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o644);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        write_atomic(&path, |w| w.write_all(b"b")).expect("rewrite");
+        assert_eq!(mode(&path), 0o600);
     }
 
     #[test]

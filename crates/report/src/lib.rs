@@ -1,0 +1,45 @@
+//! Reports on coded quotes: how often each theme comes up, where and for whom, with the
+//! quotes behind every number.
+//!
+//! A [`Dataset`] joins quotes with their codings under a [`Filter`] and the counting rules
+//! (a quote coded twice to one theme counts once); a [`Report`] holds every count; the
+//! renderers turn it into Markdown, tidy or wide CSV, JSON or a self-contained HTML page.
+//!
+//! # Example
+//!
+//! ```
+//! use verbatim_model::{Coding, Origin, Quote};
+//! use verbatim_report::{Dataset, Filter, Report, ReportOptions, markdown};
+//!
+//! let quote: Quote = serde_json::from_str(r#"{"id":"a:1","source":"a.txt","start":0,"end":5,
+//!     "line":1,"text":"Tired","context":null,"speaker":"Ann Lee","speaker_hint":null,
+//!     "role":null,"organisation":null,"area":"Wigan","sector":"council","round":null,
+//!     "section":null}"#)?;
+//! let coding = Coding { quote: "a:1".into(), theme: "challenge.fatigue".into(), score: Some(1.0),
+//!     origin: Origin::Auto, coder: None, evidence: vec![] };
+//! let data = Dataset::new(&[quote], &[coding], None, &Filter::default());
+//! let report = Report::new(&data, &ReportOptions::default());
+//! assert_eq!(report.themes[0].quotes, 1);
+//! assert_eq!(report.matrices[0].columns, ["Wigan"]);
+//! assert!(markdown(&report).contains("| challenge.fatigue |"));
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
+mod dataset;
+mod html;
+mod markdown;
+mod report;
+mod stats;
+mod table;
+
+pub use dataset::{
+    ATTRIBUTES, COUNTING_RULES, Counted, Dataset, Filter, NO_VALUE, ThemeInfo, attribute_value,
+};
+pub use html::{escape, html};
+pub use markdown::{markdown, markdown_summary};
+pub use report::{Report, ReportOptions};
+pub use stats::{
+    Cell, CoOccurrence, Frequency, Matrix, TopQuote, category_frequency, co_occurrence, matrix,
+    theme_frequency, top_quotes,
+};
+pub use table::{tidy_csv, wide_csv};
