@@ -15,7 +15,7 @@ use crate::progress;
 use crate::sources::{self, SourceFile};
 
 /// Which sources to read and how: shared by every command that ingests.
-#[derive(Debug, Default, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct SourceArgs {
     /// Files or folders (folders recurse); default: the project's sources.
     pub paths: Vec<PathBuf>,
@@ -23,8 +23,8 @@ pub struct SourceArgs {
     #[arg(long, value_name = "FILE")]
     roster: Option<PathBuf>,
     /// Read every source as this format (text, vtt, srt, docx, report) instead of detecting it.
-    #[arg(long)]
-    format: Option<Format>,
+    #[arg(id = "source_format", long = "source-format", value_name = "FORMAT")]
+    pub format: Option<Format>,
     /// Longest quote in words; longer paragraphs are split at sentence ends (0: never).
     #[arg(long, value_name = "N")]
     max_words: Option<usize>,
@@ -46,6 +46,10 @@ pub struct SourceArgs {
 pub struct IngestArgs {
     #[command(flatten)]
     sources: SourceArgs,
+    /// Read every source as this format (text, vtt, srt, docx, report) instead of
+    /// detecting it (`--source-format` in the other commands).
+    #[arg(long)]
+    format: Option<Format>,
     /// Print quotes as JSON Lines instead of the summary.
     #[arg(long)]
     json: bool,
@@ -64,8 +68,17 @@ impl Ingestion {
 }
 
 pub fn run(context: &Context, args: &IngestArgs) -> anyhow::Result<()> {
-    let ingestion = ingest_files(context, &args.sources)?;
-    let written = write_project_quotes(context, &args.sources, &ingestion)?.map(|shown| {
+    if let (Some(a), Some(b)) = (args.format, args.sources.format)
+        && a != b
+    {
+        anyhow::bail!("--format {a} and --source-format {b} disagree");
+    }
+    let sources = SourceArgs {
+        format: args.format.or(args.sources.format),
+        ..args.sources.clone()
+    };
+    let ingestion = ingest_files(context, &sources)?;
+    let written = write_project_quotes(context, &sources, &ingestion)?.map(|shown| {
         (
             shown,
             context.project.as_ref().and_then(|p| p.config.name.clone()),

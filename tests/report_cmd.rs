@@ -1,0 +1,168 @@
+//! End-to-end tests of `verbatim report` in every format and of `verbatim run`.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("codebook.toml"),
+        "[codebook]\nid = \"mini\"\nname = \"Mini\"\n\n[[category]]\nid = \"challenge\"\nname = \"Challenges\"\n\n\
+         [[theme]]\nid = \"challenge.fatigue\"\ncategory = \"challenge\"\nname = \"Fatigue\"\n[[theme.rules]]\nany = [\"tired\", \"exhausted\"]\n\n\
+         [[theme]]\nid = \"challenge.money\"\ncategory = \"challenge\"\nname = \"Money\"\n[[theme.rules]]\nany = [\"budget\", \"funding\"]\n",
+    )
+    .expect("codebook");
+    fs::write(
+        dir.path().join("roster.csv"),
+        "name,aliases,role,organisation,area,sector\nAnn Lee,,chief executive,Wigan council,Wigan,council\nBo Ray,,director,Leeds Playhouse,Leeds,arts\n",
+    )
+    .expect("roster");
+    fs::write(dir.path().join("wigan.txt"), "Q: How are things?\n\nAnn Lee: We are exhausted and the budget is gone.\n\nQ: And then?\n\nAnn Lee: Tired, but proud of the <team> & \"volunteers\".\n").expect("a");
+    fs::write(dir.path().join("leeds.txt"), "Q: Funding?\n\nBo Ray: Funding is the whole story.\n\nQ: Anything else?\n\nBo Ray: Nothing at all.\n").expect("b");
+    fs::write(
+        dir.path().join("verbatim.toml"),
+        "[project]\nname = \"Test round\"\nsources = [\"*.txt\"]\nroster = \"roster.csv\"\ncodebook = \"codebook.toml\"\n",
+    )
+    .expect("config");
+    dir
+}
+
+#[test]
+fn markdown_counts_matrices_and_rules() {
+    let dir = project();
+    let output = verbatim(dir.path(), &["report", "--quiet"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("4 quotes, 3 coded (75.0%), 4 codes."),
+        "{text}"
+    );
+    assert!(
+        text.contains("| challenge.fatigue | Fatigue | 2 | 1 | 1 | 50.0% |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| challenge.money | Money | 2 | 2 | 2 | 50.0% |"),
+        "{text}"
+    );
+    assert!(text.contains("| theme | Leeds | Wigan | total |"), "{text}");
+    assert!(
+        text.contains("| challenge.fatigue | · | 2 (1) | 2 |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| challenge.fatigue | challenge.money | 1 |"),
+        "{text}"
+    );
+    assert!(text.contains("counts once"), "{text}");
+    let normalised = stdout(&verbatim(
+        dir.path(),
+        &["report", "--quiet", "--by", "sector", "--normalise"],
+    ));
+    assert!(
+        normalised.contains("| challenge.money | 50% | 50% | 2 |"),
+        "{normalised}"
+    );
+}
+
+#[test]
+fn csv_tidy_and_wide_load_as_tables() {
+    let dir = project();
+    let tidy = stdout(&verbatim(
+        dir.path(),
+        &["report", "--quiet", "--format", "csv"],
+    ));
+    let lines: Vec<&str> = tidy.lines().collect();
+    assert_eq!(
+        lines[0],
+        "quote,theme,category,score,origin,area,sector,role,organisation,round,speaker,source,text"
+    );
+    assert_eq!(lines.len(), 5, "{tidy}");
+    assert!(
+        tidy.contains("\"Tired, but proud of the <team> & \"\"volunteers\"\".\""),
+        "{tidy}"
+    );
+    let wide = stdout(&verbatim(
+        dir.path(),
+        &["report", "--quiet", "--format", "csv-wide"],
+    ));
+    let header = wide.lines().next().expect("header");
+    assert!(
+        header.ends_with(",challenge.fatigue,challenge.money"),
+        "{header}"
+    );
+    assert_eq!(wide.lines().count(), 5);
+    assert!(
+        wide.contains("wigan:2,Wigan,council,chief executive,Wigan council,,Ann Lee,wigan.txt,1,1"),
+        "{wide}"
+    );
+}
+
+#[test]
+fn json_html_filters_and_errors() {
+    let dir = project();
+    let json = json_lines(&verbatim(
+        dir.path(),
+        &["report", "--json", "--quiet", "--where", "area=Wigan"],
+    ));
+    let report = &json[0];
+    assert_eq!(report["quotes"], 2);
+    assert_eq!(report["themes"][0]["quotes"], 2);
+    assert_eq!(
+        report["matrices"][0]["columns"],
+        serde_json::json!(["Wigan"])
+    );
+    assert_eq!(report["filters"], serde_json::json!(["area = Wigan"]));
+
+    let out = dir.path().join("out/report.html");
+    let written = verbatim(
+        dir.path(),
+        &["report", "--quiet", "--out", out.to_str().expect("path")],
+    );
+    assert!(written.status.success(), "{}", stderr(&written));
+    let page = fs::read_to_string(&out).expect("html");
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    for needle in [
+        "id=\"frequency-chart\"",
+        "id=\"heatmap-area\"",
+        "class=\"legend-scale\"",
+        "<details class=\"drill\">",
+        "&lt;team&gt; &amp; &quot;volunteers&quot;",
+    ] {
+        assert!(page.contains(needle), "missing {needle}");
+    }
+    assert!(!page.contains("<script"), "no JavaScript");
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "nothing fetched"
+    );
+
+    let bad = verbatim(dir.path(), &["report", "--where", "area"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("--where takes ATTRIBUTE=VALUE"));
+    let unknown = verbatim(dir.path(), &["report", "--theme", "challenge.nope"]);
+    assert!(stderr(&unknown).contains("no such theme"));
+    let by = verbatim(dir.path(), &["report", "--by", "colour"]);
+    assert!(stderr(&by).contains("--by colour: not an attribute"));
+}
+
+#[test]
+fn run_writes_the_html_report_and_prints_a_summary() {
+    let dir = project();
+    let output = verbatim(dir.path(), &["run"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("# Test round: Mini"), "{text}");
+    assert!(text.contains("wrote report.html"), "{text}");
+    assert!(
+        fs::read_to_string(dir.path().join("report.html"))
+            .expect("report")
+            .contains("heatmap")
+    );
+    assert!(dir.path().join(".verbatim/codings.jsonl").exists());
+    let again = verbatim(dir.path(), &["run", "--quiet"]);
+    assert!(again.stdout.is_empty());
+}
