@@ -166,3 +166,73 @@ fn run_writes_the_html_report_and_prints_a_summary() {
     let again = verbatim(dir.path(), &["run", "--quiet"]);
     assert!(again.stdout.is_empty());
 }
+
+fn search(dir: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let all = [&["search", "--json"], args].concat();
+    json_lines(&verbatim(dir, &all)).remove(0)
+}
+
+fn ids(result: &serde_json::Value) -> Vec<String> {
+    result["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+#[test]
+fn search_words_phrases_booleans_themes_and_attributes() {
+    let dir = project();
+    let words = search(dir.path(), &["budget"]);
+    assert_eq!(ids(&words), ["wigan:2"]);
+    assert_eq!(
+        words["hits"][0]["snippet"],
+        "We are exhausted and the [budget] is gone."
+    );
+    assert_eq!(words["facets"]["areas"], serde_json::json!({"Wigan": 1}));
+    assert_eq!(ids(&search(dir.path(), &["\"whole story\""])), ["leeds:2"]);
+    assert_eq!(
+        ids(&search(dir.path(), &["\"story whole\""])),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        ids(&search(dir.path(), &["funding OR tired"])),
+        ["leeds:2", "wigan:4"]
+    );
+    assert_eq!(
+        ids(&search(dir.path(), &["exhausted AND NOT budget"])),
+        Vec::<String>::new()
+    );
+    assert_eq!(ids(&search(dir.path(), &["exhaust*"])), ["wigan:2"]);
+    let theme = search(dir.path(), &["--theme", "challenge.fatigue"]);
+    assert_eq!(
+        ids(&theme),
+        ["wigan:2", "wigan:4"],
+        "best first, ties by id"
+    );
+    assert_eq!(theme["facets"]["themes"]["challenge.fatigue"], 2);
+    assert_eq!(
+        ids(&search(dir.path(), &["funding", "--area", "leeds"])),
+        ["leeds:2"]
+    );
+    assert_eq!(
+        ids(&search(dir.path(), &["funding", "--sector", "council"])),
+        Vec::<String>::new()
+    );
+    assert_eq!(search(dir.path(), &["zebra"])["total"], 0);
+    let none = stdout(&verbatim(dir.path(), &["search", "zebra"]));
+    assert_eq!(none, "no quotes match\n");
+}
+
+#[test]
+fn a_malformed_search_is_a_clear_error() {
+    let dir = project();
+    let output = verbatim(dir.path(), &["search", "tired AND ("]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("invalid query `tired AND (`"), "{message}");
+    assert!(!message.contains("panicked"));
+    let empty = verbatim(dir.path(), &["search"]);
+    assert!(stderr(&empty).contains("give words to search for"));
+}

@@ -13,6 +13,7 @@ mod output;
 mod progress;
 mod report_cmd;
 mod roster_cmd;
+mod search_cmd;
 mod sources;
 mod text_cmd;
 
@@ -46,6 +47,8 @@ enum Command {
     Report(report_cmd::ReportArgs),
     /// Ingest, code and report the project: writes report.html and prints a summary.
     Run(report_cmd::RunArgs),
+    /// Search quotes by words, themes and attributes.
+    Search(search_cmd::SearchArgs),
     /// Show why each theme was or was not applied to one quote.
     Explain(explain_cmd::ExplainArgs),
     /// Check or show a codebook.
@@ -94,6 +97,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ingest(args) => ingest_cmd::run(&context, &args),
         Command::Code(args) => code_cmd::run(&context, &args),
         Command::Explain(args) => explain_cmd::run(&context, &args),
+        Command::Search(args) => search_cmd::run(&context, &args),
         Command::Report(args) => report_cmd::run(&context, &args),
         Command::Run(args) => report_cmd::run_project(&context, &args),
         Command::Codebook(args) => codebook_cmd::run(&context, &args),

@@ -4,8 +4,8 @@ pub enum CoderError {
     /// The search engine failed (a corrupt index folder, a full disk).
     #[error("index: {0}")]
     Index(#[from] tantivy::TantivyError),
-    /// A theme's raw query does not parse.
-    #[error("theme {theme}, rule {rule}: invalid query `{query}`: {message}")]
+    /// A theme's raw query (or a reader's search) does not parse.
+    #[error("{}invalid query `{query}`: {message}", if theme.is_empty() { String::new() } else { format!("theme {theme}, rule {rule}: ") })]
     Query {
         /// Theme id.
         theme: String,

@@ -8,9 +8,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use tantivy::collector::DocSetCollector;
+use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::columnar::Column;
-use tantivy::query::Query;
+use tantivy::query::{Query, QueryParser};
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -181,6 +181,44 @@ impl QuoteIndex {
             .filter_map(|address| columns[address.segment_ord as usize].first(address.doc_id))
             .map(|ordinal| ordinal as usize)
             .collect())
+    }
+
+    /// Quotes matching `query`, best first by BM25 relevance (ties by position), with
+    /// their scores.
+    pub fn ranked(&self, query: &dyn Query) -> Result<Vec<(f32, usize)>, CoderError> {
+        let searcher = self.reader.searcher();
+        let limit = usize::try_from(searcher.num_docs())
+            .unwrap_or(usize::MAX)
+            .max(1);
+        let found = searcher.search(query, &TopDocs::with_limit(limit).order_by_score())?;
+        let columns: Vec<Column<u64>> = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.fast_fields().u64("ordinal"))
+            .collect::<Result<_, _>>()?;
+        let mut ranked: Vec<(f32, usize)> = found
+            .into_iter()
+            .filter_map(|(score, address)| {
+                columns[address.segment_ord as usize]
+                    .first(address.doc_id)
+                    .map(|o| (score, o as usize))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        Ok(ranked)
+    }
+
+    /// Parses a reader's search: words (stemmed), `"phrases"`, `AND`/`OR`/`NOT`, `-word`,
+    /// `prefix*`, over the quotes' words.
+    pub fn parse_search(&self, text: &str) -> Result<Box<dyn Query>, CoderError> {
+        let mut parser = QueryParser::for_index(&self.index, vec![self.fields.text]);
+        parser.set_conjunction_by_default();
+        parser.parse_query(text).map_err(|e| CoderError::Query {
+            theme: String::new(),
+            rule: 0,
+            query: text.to_string(),
+            message: e.to_string(),
+        })
     }
 
     /// A term of the stemmed text or context field.
