@@ -37,7 +37,7 @@ check '<details class="drill">' "quote drill-downs"
 bars=$(grep -o 'class="bar"' "$work/dom.html" | wc -l)
 themes=$(grep -c '^\[\[theme\]\]' "$root/codebooks/seizing-the-moment-2020.toml")
 [ "$bars" -eq "$themes" ] || { echo "browser check: $bars bars for $themes themes" >&2; exit 1; }
-"$browser" "${flags[@]}" --hide-scrollbars --window-size=1280,1600 --screenshot="$work/report.png" "file://$work/report.html" 2>> "$work/browser.log"
+"$browser" "${flags[@]}" --hide-scrollbars --window-size=1280,2700 --screenshot="$work/report.png" "file://$work/report.html" 2>> "$work/browser.log"
 [ -s "$work/report.png" ] || { echo "browser check: no screenshot" >&2; exit 1; }
 mkdir -p "$root/target/browser-check"
 cp "$work/report.png" "$root/target/browser-check/report.png"

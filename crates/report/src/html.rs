@@ -29,11 +29,13 @@ pub fn html(report: &Report, data: &Dataset) -> String {
     );
     out.push_str("<main>\n<section id=\"frequency\"><h2>How often each theme was coded</h2>\n");
     bar_chart(&mut out, report);
-    frequency_details(&mut out, report, data);
     out.push_str("</section>\n");
     for matrix in &report.matrices {
         heat_map(&mut out, report, data, matrix);
     }
+    out.push_str("<section id=\"themes\"><h2>Themes in detail</h2>\n");
+    frequency_details(&mut out, report, data);
+    out.push_str("</section>\n");
     co_occurrence(&mut out, report);
     out.push_str("<footer><h2>How this report counts</h2><ul>");
     for rule in &report.counting_rules {
