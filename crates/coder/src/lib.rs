@@ -40,6 +40,7 @@ mod compile;
 mod error;
 mod explain;
 mod index;
+mod rule_sets;
 
 pub use analyzer::{ANALYZER, Token, analyzer, register, stem_family, tokens};
 pub use check::{Problem, check_codebook};
