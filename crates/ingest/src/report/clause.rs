@@ -8,10 +8,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::attribution::collapse;
+use super::lexicon::ROLE_NOUNS;
+pub(super) use super::lexicon::SPEECH_VERBS;
 use super::names::{Mention, mentions};
-
-/// Verbs reports use to introduce speech.
-pub(super) const SPEECH_VERBS: &str = r"said|says|say|commented|comments|explained|explains|added|adds|observed|observes|noted|notes|remarked|remarks|reflected|reflects|recounted|recounts|related|relates|declared|declares|asserted|asserts|stated|states|reported|reports|responded|responds|described|describes|told|tells|argued|argues|suggested|suggests|emphasised|emphasized|emphasises|emphasizes|stressed|stresses|admitted|admits|acknowledged|acknowledges|warned|warns|put it|puts it|summed up|sums up|recalled|recalls|enthused|enthuses|extolled|extols|highlighted|highlights|pointed out|points out|concluded|concludes|believes|believed|thinks|thought|felt|feels|continued|continues|went on|goes on|insisted|insists|agreed|agrees|mused|replied|replies|answered|answers|confirmed|confirms|claimed|claims|outlined|outlines|mentioned|mentions|revealed|reveals|shared|shares|explained|quipped|urged|urges|cautioned|cautions|predicted|predicts|conceded|concedes|recognised|recognized|recognises|recognizes|identified|identifies|illustrated|illustrates|articulated|expressed|expresses|announced|announces|indicated|indicates|maintained|maintains|reiterated|reiterates|summarised|summarized|summarises|summarizes|elaborated|exclaimed|joked|considered|considers|reasoned|asked|asks|wondered|wonders|spoke|talked|talks|told us|explained that|wrote|writes|captured it|sees it|saw it";
 
 static PRONOUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -40,69 +39,6 @@ static DESCRIBED_OWNED: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("owned role pattern")
 });
-
-/// Role nouns that make a phrase an attribution ("council leader", "chief executive").
-const ROLE_NOUNS: &[&str] = &[
-    "leader",
-    "chief",
-    "executive",
-    "director",
-    "chancellor",
-    "officer",
-    "manager",
-    "constable",
-    "commissioner",
-    "head",
-    "chair",
-    "mayor",
-    "councillor",
-    "principal",
-    "president",
-    "secretary",
-    "superintendent",
-    "inspector",
-    "lead",
-    "coordinator",
-    "co-ordinator",
-    "founder",
-    "governor",
-    "dean",
-    "professor",
-    "nurse",
-    "doctor",
-    "gp",
-    "clinician",
-    "worker",
-    "volunteer",
-    "resident",
-    "trustee",
-    "partner",
-    "interviewee",
-    "participant",
-    "respondent",
-    "official",
-    "member",
-    "minister",
-    "cllr",
-    "sergeant",
-    "administrator",
-    "commander",
-    "consultant",
-    "adviser",
-    "advisor",
-    "practitioner",
-    "representative",
-    "organiser",
-    "campaigner",
-    "chairman",
-    "chairwoman",
-    "chairperson",
-    "deputy",
-    "vice-chancellor",
-    "colleague",
-    "police",
-    "council",
-];
 
 /// What the words around a quotation say about its speaker.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,6 +15,7 @@ mod clean;
 mod interviewees;
 mod kinds;
 mod layout;
+mod lexicon;
 mod names;
 mod pull_quotes;
 mod spans;
