@@ -4,6 +4,7 @@
 //! progress display, output formats and exit codes (0 success, 1 a problem with the
 //! user's input, 2 an internal error).
 
+mod agree_cmd;
 mod code_cmd;
 mod codebook_cmd;
 mod config;
@@ -51,6 +52,8 @@ enum Command {
     Search(search_cmd::SearchArgs),
     /// Show why each theme was or was not applied to one quote.
     Explain(explain_cmd::ExplainArgs),
+    /// How far coders agree (percent, Cohen's kappa, Krippendorff's alpha, against a gold).
+    Agree(agree_cmd::AgreeArgs),
     /// Check or show a codebook.
     Codebook(codebook_cmd::CodebookArgs),
     /// Print the text a source's quote offsets point into.
@@ -101,6 +104,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report_cmd::run(&context, &args),
         Command::Run(args) => report_cmd::run_project(&context, &args),
         Command::Codebook(args) => codebook_cmd::run(&context, &args),
+        Command::Agree(args) => agree_cmd::run(&context, &args),
         Command::Text(args) => text_cmd::run(&context, &args),
         Command::Roster(args) => roster_cmd::run(&context, &args),
     }

@@ -25,18 +25,27 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
+mod agree;
 mod dataset;
 mod html;
 mod markdown;
+mod reliability;
 mod report;
 mod stats;
 mod table;
 
+pub use agree::{
+    AgainstGold, Agreement, AgreementOptions, AgreementUnit, CoderCodings, Disagreement,
+    ThemeAgreement, agreement,
+};
 pub use dataset::{
     ATTRIBUTES, COUNTING_RULES, Counted, Dataset, Filter, NO_VALUE, ThemeInfo, attribute_value,
 };
 pub use html::{escape, html};
 pub use markdown::{markdown, markdown_summary};
+pub use reliability::{
+    Unit, cohen_kappa, krippendorff_alpha, percent_agreement, precision_recall_f1,
+};
 pub use report::{Report, ReportOptions};
 pub use stats::{
     Cell, CoOccurrence, Frequency, Matrix, TopQuote, category_frequency, co_occurrence, matrix,

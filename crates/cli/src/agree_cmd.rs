@@ -1,0 +1,333 @@
+//! `verbatim agree`: how far coders agree, per theme and overall, and where they differ.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use clap::{Args, ValueEnum};
+use verbatim_model::{Coding, Origin, Quote, read_jsonl};
+use verbatim_report::{Agreement, AgreementOptions, AgreementUnit, CoderCodings, agreement};
+
+use crate::config::Context;
+use crate::ingest_cmd::{self, SourceArgs};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum UnitArg {
+    /// Each quote is a unit.
+    Quote,
+    /// Each character is a unit (NVivo's), so long quotes weigh more.
+    Char,
+}
+
+#[derive(Debug, Args)]
+pub struct AgreeArgs {
+    /// Coders to compare (two or more): a codings file (JSONL as `code` writes, or CSV
+    /// `quote,theme[,coder]`), or a coder's name in the project's codings (`verbatim` is
+    /// the automatic coder).
+    #[arg(required = true, num_args = 2..)]
+    coders: Vec<String>,
+    /// Agreement over quotes or over characters.
+    #[arg(long, value_enum, default_value = "quote")]
+    unit: UnitArg,
+    /// The coder taken as the standard: precision, recall, F1 and top-1 agreement of the others.
+    #[arg(long, value_name = "CODER")]
+    gold: Option<String>,
+    /// Only this theme (repeatable).
+    #[arg(long)]
+    theme: Vec<String>,
+    /// The quotes compared (default: the project's quotes).
+    #[arg(long, value_name = "FILE")]
+    quotes: Option<PathBuf>,
+    /// Disagreements listed.
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    /// JSON output.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(context: &Context, args: &AgreeArgs) -> anyhow::Result<()> {
+    let coders: Vec<CoderCodings> = args
+        .coders
+        .iter()
+        .map(|c| load_coder(context, c))
+        .collect::<Result<_, _>>()?;
+    let quotes = quotes(context, args, &coders)?;
+    let gold = match &args.gold {
+        Some(gold) => Some(
+            args.coders
+                .iter()
+                .zip(&coders)
+                .position(|(given, coder)| given == gold || coder.name == *gold)
+                .with_context(|| format!("--gold {gold}: not one of the coders compared"))?,
+        ),
+        None => None,
+    };
+    let unit = match args.unit {
+        UnitArg::Quote => AgreementUnit::Quote,
+        UnitArg::Char => AgreementUnit::Char,
+    };
+    let result = agreement(
+        &quotes,
+        &coders,
+        &AgreementOptions {
+            unit,
+            gold,
+            themes: args.theme.clone(),
+        },
+    );
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        writeln!(stdout, "{}", serde_json::to_string(&result)?)?;
+    } else {
+        stdout.write_all(render(&result, args.limit).as_bytes())?;
+    }
+    Ok(())
+}
+
+fn load_coder(context: &Context, given: &str) -> anyhow::Result<CoderCodings> {
+    let path = Path::new(given);
+    if path.is_file() {
+        let codings = read_codings(path)?;
+        let names: std::collections::BTreeSet<&str> =
+            codings.iter().filter_map(|c| c.coder.as_deref()).collect();
+        let name = match names.into_iter().collect::<Vec<_>>().as_slice() {
+            [one] => one.to_string(),
+            _ => path
+                .file_stem()
+                .map_or(given.to_string(), |s| s.to_string_lossy().into_owned()),
+        };
+        return Ok(CoderCodings { name, codings });
+    }
+    let Some(project) = &context.project else {
+        bail!("{given}: no such file, and no project whose codings could name that coder");
+    };
+    let stored = project.state_path("codings.jsonl");
+    if !stored.exists() {
+        bail!("{given}: no such file; the project has no codings yet (run `verbatim code`)");
+    }
+    let codings: Vec<Coding> = read_jsonl::<Coding>(&stored)?
+        .into_iter()
+        .filter(|c| c.coder.as_deref() == Some(given))
+        .collect();
+    if codings.is_empty() {
+        bail!(
+            "{given}: no such file, and no coder of that name in {}",
+            stored.display()
+        );
+    }
+    Ok(CoderCodings {
+        name: given.to_string(),
+        codings,
+    })
+}
+
+/// JSONL codings, or CSV with `quote,theme` and optionally `coder` columns.
+fn read_codings(path: &Path) -> anyhow::Result<Vec<Coding>> {
+    let is_csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if !is_csv {
+        return Ok(read_jsonl(path)?);
+    }
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let headers: Vec<String> = reader
+        .headers()?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(quote), Some(theme)) = (column("quote"), column("theme")) else {
+        bail!(
+            "{}:1: codings CSV needs `quote` and `theme` columns",
+            path.display()
+        );
+    };
+    let coder = column("coder");
+    let mut codings = Vec::new();
+    for (row, record) in reader.records().enumerate() {
+        let record =
+            record.with_context(|| format!("{}:{}: unreadable row", path.display(), row + 2))?;
+        let field = |i: usize| record.get(i).unwrap_or("").trim().to_string();
+        if field(quote).is_empty() || field(theme).is_empty() {
+            bail!("{}:{}: empty quote or theme", path.display(), row + 2);
+        }
+        codings.push(Coding {
+            quote: field(quote),
+            theme: field(theme),
+            score: None,
+            origin: Origin::Manual,
+            coder: coder.map(field).filter(|c| !c.is_empty()),
+            evidence: Vec::new(),
+        });
+    }
+    Ok(codings)
+}
+
+/// The quotes compared: a file, the project's quotes (ingested now if needed), or, with
+/// neither, the quotes the codings name (each taken as its own source).
+fn quotes(
+    context: &Context,
+    args: &AgreeArgs,
+    coders: &[CoderCodings],
+) -> anyhow::Result<Vec<Quote>> {
+    if let Some(path) = &args.quotes {
+        return Ok(read_jsonl(path)?);
+    }
+    if let Some(project) = &context.project {
+        let stored = project.state_path("quotes.jsonl");
+        if stored.exists() {
+            return Ok(read_jsonl(&stored)?);
+        }
+        let quiet = Context {
+            quiet: true,
+            ..context.clone()
+        };
+        let sources = SourceArgs::default();
+        let ingestion = ingest_cmd::ingest_files(&quiet, &sources)?;
+        ingest_cmd::write_project_quotes(&quiet, &sources, &ingestion)?;
+        return Ok(ingestion.quotes().cloned().collect());
+    }
+    if args.unit == UnitArg::Char {
+        bail!("--unit char needs the quotes' offsets: pass --quotes FILE or run in a project");
+    }
+    let ids: std::collections::BTreeSet<&str> = coders
+        .iter()
+        .flat_map(|c| c.codings.iter().map(|x| x.quote.as_str()))
+        .collect();
+    Ok(ids
+        .into_iter()
+        .map(|id| Quote {
+            id: id.to_string(),
+            source: String::new(),
+            start: 0,
+            end: 1,
+            line: 1,
+            text: String::new(),
+            context: None,
+            speaker: None,
+            speaker_hint: None,
+            role: None,
+            organisation: None,
+            area: None,
+            sector: None,
+            round: None,
+            section: None,
+            attributes: Default::default(),
+        })
+        .collect())
+}
+
+fn render(result: &Agreement, limit: usize) -> String {
+    let number = |v: Option<f64>| v.map_or("undefined".to_string(), |v| format!("{v:.3}"));
+    let share =
+        |v: Option<f64>| v.map_or("undefined".to_string(), |v| format!("{:.1}%", v * 100.0));
+    let unit = match result.unit {
+        AgreementUnit::Quote => "quote",
+        AgreementUnit::Char => "character",
+    };
+    let mut out = format!(
+        "agreement of {} on {} quotes (unit: {unit})\n\n",
+        result.coders.join(", "),
+        result.quotes
+    );
+    let gold_coder = result.gold.clone();
+    let mut header: Vec<String> = vec!["theme".into()];
+    header.extend(result.coders.iter().cloned());
+    header.extend(["agree", "kappa", "alpha"].map(String::from));
+    if gold_coder.is_some() {
+        header.extend(["precision", "recall", "f1"].map(String::from));
+    }
+    let mut rows = vec![header];
+    for theme in result.themes.iter().chain(std::iter::once(&result.overall)) {
+        let mut row: Vec<String> = vec![theme.theme.clone()];
+        row.extend(theme.coded.iter().map(|n| format!("{n:.0}")));
+        row.extend([
+            share(theme.percent),
+            number(theme.kappa),
+            number(theme.alpha),
+        ]);
+        if let Some(gold) = theme.gold.first() {
+            row.extend([number(gold.precision), number(gold.recall), number(gold.f1)]);
+        }
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 0 {
+                    format!("{c:<w$}", w = widths[i])
+                } else {
+                    format!("{c:>w$}", w = widths[i])
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out.push_str(
+        "\ncounts per coder are units coded to the theme; kappa needs exactly two coders\n",
+    );
+    for (coder, top1) in &result.top1 {
+        let gold = gold_coder.as_deref().unwrap_or("gold");
+        out.push_str(&format!(
+            "top-1 agreement with {gold}: {coder} {}\n",
+            share(*top1)
+        ));
+    }
+    if !result.disagreements.is_empty() {
+        out.push_str(&format!(
+            "\ndisagreements (first {} of {}, most differences first):\n",
+            limit.min(result.disagreements.len()),
+            result.disagreements.len()
+        ));
+        for disagreement in result.disagreements.iter().take(limit) {
+            let flat = disagreement
+                .text
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let text: String = flat.chars().take(110).collect();
+            out.push_str(&format!(
+                "\n{}  {}{}\n",
+                disagreement.quote,
+                text,
+                if flat.chars().count() > 110 {
+                    "…"
+                } else {
+                    ""
+                }
+            ));
+            for (index, (coder, themes)) in
+                result.coders.iter().zip(&disagreement.themes).enumerate()
+            {
+                let evidence = disagreement.evidence.get(&index);
+                let listed = match themes {
+                    Some(themes) if themes.is_empty() => "(nothing)".to_string(),
+                    Some(themes) => themes
+                        .iter()
+                        .map(|t| match evidence.and_then(|e| e.get(t)) {
+                            Some(words) => format!("{t} [{}]", words.join(", ")),
+                            None => t.clone(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    None => "(not coded by this coder)".to_string(),
+                };
+                out.push_str(&format!("  {coder}: {listed}\n"));
+            }
+        }
+    }
+    out
+}
