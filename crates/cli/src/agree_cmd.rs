@@ -286,7 +286,7 @@ fn render(result: &Agreement, limit: usize) -> String {
             share(*top1)
         ));
     }
-    if !result.disagreements.is_empty() {
+    if !result.disagreements.is_empty() && limit > 0 {
         out.push_str(&format!(
             "\ndisagreements (first {} of {}, most differences first):\n",
             limit.min(result.disagreements.len()),
