@@ -9,6 +9,7 @@ mod code_cmd;
 mod codebook_cmd;
 mod config;
 mod explain_cmd;
+mod generate_cmd;
 mod ingest_cmd;
 mod output;
 mod progress;
@@ -56,6 +57,9 @@ enum Command {
     Agree(agree_cmd::AgreeArgs),
     /// Check or show a codebook.
     Codebook(codebook_cmd::CodebookArgs),
+    /// Write a deterministic synthetic interview round (for benchmarks).
+    #[command(hide = true)]
+    Generate(generate_cmd::GenerateArgs),
     /// Print the text a source's quote offsets point into.
     Text(text_cmd::TextArgs),
     /// Work with rosters (the people of a study and their attributes).
@@ -106,6 +110,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Codebook(args) => codebook_cmd::run(&context, &args),
         Command::Agree(args) => agree_cmd::run(&context, &args),
         Command::Text(args) => text_cmd::run(&context, &args),
+        Command::Generate(args) => generate_cmd::run(&context, &args),
         Command::Roster(args) => roster_cmd::run(&context, &args),
     }
 }

@@ -40,6 +40,8 @@ struct Resolver<'a> {
     interviewer: Option<String>,
     unknown: BTreeSet<String>,
     warnings: BTreeSet<String>,
+    /// Labels already resolved in this transcript.
+    seen: std::collections::HashMap<String, Who>,
 }
 
 impl<'a> Resolver<'a> {
@@ -62,10 +64,22 @@ impl<'a> Resolver<'a> {
                 .then(|| front.names("interviewer")[0].clone()),
             unknown: BTreeSet::new(),
             warnings: BTreeSet::new(),
+            seen: std::collections::HashMap::new(),
         }
     }
 
     fn who(&mut self, label: Option<&str>) -> Who {
+        if let Some(found) = label.and_then(|l| self.seen.get(l)) {
+            return found.clone();
+        }
+        let found = self.resolve_label(label);
+        if let Some(label) = label {
+            self.seen.insert(label.to_string(), found.clone());
+        }
+        found
+    }
+
+    fn resolve_label(&mut self, label: Option<&str>) -> Who {
         let Some(label) = label else {
             return Who {
                 interviewer: false,

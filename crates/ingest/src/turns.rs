@@ -41,6 +41,7 @@ pub fn parse_turns(text: String, is_known: &dyn Fn(&str) -> bool) -> Transcript 
     for marker in markers.iter().flatten() {
         *counts.entry(marker.label.to_lowercase()).or_default() += 1;
     }
+    let mut known: HashMap<&str, bool> = HashMap::new();
     let mut accepted = vec![false; lines.len()];
     for index in 0..lines.len() {
         let Some(marker) = &markers[index] else {
@@ -52,7 +53,12 @@ pub fn parse_turns(text: String, is_known: &dyn Fn(&str) -> bool) -> Transcript 
         };
         accepted[index] = match marker.shape {
             LabelShape::Generic(_) => true,
-            _ if is_known(marker.label) => true,
+            _ if *known
+                .entry(marker.label)
+                .or_insert_with(|| is_known(marker.label)) =>
+            {
+                true
+            }
             _ if counts
                 .get(&marker.label.to_lowercase())
                 .copied()

@@ -76,6 +76,9 @@ pub struct Roster {
     by_handle: HashMap<String, usize>,
     by_compact: HashMap<String, Vec<usize>>,
     by_token: HashMap<String, Vec<usize>>,
+    /// Every handle folded for look-alike characters, with its length in chars and its
+    /// speaker, sorted by length: the candidates for a damaged name.
+    folded: Vec<(usize, String, usize)>,
 }
 
 impl Roster {
@@ -109,6 +112,8 @@ impl Roster {
                     }
                 }
                 push_unique(roster.by_compact.entry(compact(&key)).or_default(), index);
+                let folded = ocr_fold(&compact(&key));
+                roster.folded.push((folded.chars().count(), folded, index));
                 let tokens: Vec<&str> = key.split(' ').collect();
                 if let (Some(first), Some(last)) = (tokens.first(), tokens.last()) {
                     push_unique(
@@ -122,6 +127,8 @@ impl Roster {
                 }
             }
         }
+        roster.folded.sort();
+        roster.folded.dedup();
         Ok(roster)
     }
 
@@ -330,20 +337,24 @@ impl Roster {
     /// when exactly one person is that close.
     fn resolve_ocr(&self, key: &str) -> Resolution<'_> {
         let folded = ocr_fold(&compact(key));
-        if folded.chars().count() < 5 {
+        let length = folded.chars().count();
+        if length < 5 {
             return Resolution::Unknown;
         }
-        let allowed = if folded.chars().count() >= 12 { 2 } else { 1 };
+        let allowed = if length >= 12 { 2 } else { 1 };
+        let from = self
+            .folded
+            .partition_point(|(l, _, _)| *l + allowed < length);
         let mut close: Vec<usize> = Vec::new();
-        for (index, speaker) in self.speakers.iter().enumerate() {
-            let near = speaker.handles().any(|handle| {
-                let candidate = ocr_fold(&compact(&handle_key(handle)));
-                edit_distance(&folded, &candidate, allowed) <= allowed
-            });
-            if near {
-                close.push(index);
+        for (candidate_length, candidate, index) in &self.folded[from..] {
+            if *candidate_length > length + allowed {
+                break;
+            }
+            if edit_distance(&folded, candidate, allowed) <= allowed {
+                push_unique(&mut close, *index);
             }
         }
+        close.sort_unstable();
         self.pick(&close)
     }
 
