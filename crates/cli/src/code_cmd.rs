@@ -50,7 +50,11 @@ pub fn code_sources(
     let ingestion = ingest_cmd::ingest_files(context, sources)?;
     ingest_cmd::print_warnings(context, &ingestion);
     let written_quotes = ingest_cmd::write_project_quotes(context, sources, &ingestion)?;
-    let quotes: Vec<Quote> = ingestion.quotes().cloned().collect();
+    let quotes: Vec<Quote> = ingestion
+        .files
+        .into_iter()
+        .flat_map(|(_, ingested)| ingested.quotes)
+        .collect();
     let project = context
         .project
         .as_ref()

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 use clap::{Args, ValueEnum};
-use verbatim_model::{Origin, write_atomic};
+use verbatim_model::{Codebook, Coding, Origin, Quote, write_atomic};
 use verbatim_report::{
     ATTRIBUTES, Dataset, Filter, Report, ReportOptions, html, markdown, tidy_csv, wide_csv,
 };
@@ -88,7 +88,14 @@ pub fn run(context: &Context, args: &ReportArgs) -> anyhow::Result<()> {
         (false, None, Some(out)) => format_of(out),
         (false, None, None) => ReportFormat::Md,
     };
-    let (data, report) = build(context, &coded, &args.view)?;
+    let Coded {
+        codebook,
+        quotes,
+        codings,
+        ..
+    } = coded;
+    let quotes: Vec<Quote> = quotes.into_iter().map(|c| c.quote).collect();
+    let (data, report) = build(context, &codebook, &quotes, &codings, &args.view)?;
     let text = render(format, &report, &data)?;
     match &args.out {
         Some(path) => {
@@ -120,8 +127,14 @@ pub fn run_project(context: &Context, args: &RunArgs) -> anyhow::Result<()> {
         );
     };
     let sources = SourceArgs::default();
-    let coded = code_cmd::code_sources(context, &sources, None)?;
-    let (data, report) = build(context, &coded, &args.view)?;
+    let Coded {
+        codebook,
+        quotes,
+        codings,
+        ..
+    } = code_cmd::code_sources(context, &sources, None)?;
+    let quotes: Vec<Quote> = quotes.into_iter().map(|c| c.quote).collect();
+    let (data, report) = build(context, &codebook, &quotes, &codings, &args.view)?;
     let out = args
         .out
         .clone()
@@ -140,7 +153,13 @@ pub fn run_project(context: &Context, args: &RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn build(context: &Context, coded: &Coded, view: &ViewArgs) -> anyhow::Result<(Dataset, Report)> {
+fn build<'q>(
+    context: &Context,
+    codebook: &Codebook,
+    quotes: &'q [Quote],
+    codings: &[Coding],
+    view: &ViewArgs,
+) -> anyhow::Result<(Dataset<'q>, Report)> {
     let mut conditions = Vec::new();
     for condition in &view.conditions {
         let Some((attribute, value)) = condition.split_once('=') else {
@@ -162,15 +181,11 @@ fn build(context: &Context, coded: &Coded, view: &ViewArgs) -> anyhow::Result<(D
         conditions,
     };
     for theme in &filter.themes {
-        if coded.codebook.theme(theme).is_none() {
-            bail!(
-                "--theme {theme}: no such theme in {}",
-                coded.codebook.codebook.id
-            );
+        if codebook.theme(theme).is_none() {
+            bail!("--theme {theme}: no such theme in {}", codebook.codebook.id);
         }
     }
-    let quotes: Vec<_> = coded.quotes.iter().map(|c| c.quote.clone()).collect();
-    let data = Dataset::new(&quotes, &coded.codings, Some(&coded.codebook), &filter);
+    let data = Dataset::new(quotes, codings, Some(codebook), &filter);
     let by = if view.by.is_empty() {
         vec!["area".to_string(), "sector".to_string()]
     } else {
@@ -197,8 +212,8 @@ fn build(context: &Context, coded: &Coded, view: &ViewArgs) -> anyhow::Result<(D
     );
     described.extend(filter.conditions.iter().map(|(a, v)| format!("{a} = {v}")));
     let title = match context.project.as_ref().and_then(|p| p.config.name.clone()) {
-        Some(name) => format!("{name}: {}", coded.codebook.codebook.name),
-        None => coded.codebook.codebook.name.clone(),
+        Some(name) => format!("{name}: {}", codebook.codebook.name),
+        None => codebook.codebook.name.clone(),
     };
     let options = ReportOptions {
         title,
@@ -211,7 +226,7 @@ fn build(context: &Context, coded: &Coded, view: &ViewArgs) -> anyhow::Result<(D
     Ok((data, report))
 }
 
-fn render(format: ReportFormat, report: &Report, data: &Dataset) -> anyhow::Result<String> {
+fn render(format: ReportFormat, report: &Report, data: &Dataset<'_>) -> anyhow::Result<String> {
     Ok(match format {
         ReportFormat::Md => markdown(report),
         ReportFormat::Csv => tidy_csv(data),

@@ -143,10 +143,26 @@ impl Coder {
 
     /// For every indexed quote, the themes with any evidence, in codebook order.
     pub fn evidence(&self, index: &QuoteIndex) -> Result<Vec<Vec<ThemeEvidence>>, CoderError> {
+        self.evidence_where(index, false)
+    }
+
+    /// The evidence of every theme, or with `applying_only` only of the themes that apply
+    /// (what coding needs; near misses of large corpora take much memory).
+    fn evidence_where(
+        &self,
+        index: &QuoteIndex,
+        applying_only: bool,
+    ) -> Result<Vec<Vec<ThemeEvidence>>, CoderError> {
         let per_theme: Vec<BTreeMap<usize, ThemeEvidence>> = self
             .themes
             .par_iter()
-            .map(|theme| run_theme(theme, index))
+            .map(|theme| {
+                let mut found = run_theme(theme, index)?;
+                if applying_only {
+                    found.retain(|_, evidence| evidence.applies());
+                }
+                Ok::<_, CoderError>(found)
+            })
             .collect::<Result<_, _>>()?;
         let cues: Vec<(String, BTreeMap<usize, ThemeEvidence>)> = self
             .cues
@@ -187,7 +203,7 @@ impl Coder {
     /// The themes applied to every indexed quote, best first (ties by theme id).
     pub fn code(&self, index: &QuoteIndex) -> Result<Vec<Vec<Code>>, CoderError> {
         Ok(self
-            .evidence(index)?
+            .evidence_where(index, true)?
             .into_iter()
             .map(|found| codes(&found))
             .collect())

@@ -57,9 +57,9 @@ pub struct ThemeInfo {
 
 /// The quotes a report covers, each with the codes that count, and the themes shown.
 #[derive(Debug, Clone)]
-pub struct Dataset {
+pub struct Dataset<'q> {
     /// Quotes that pass the attribute conditions, in input order.
-    pub quotes: Vec<Quote>,
+    pub quotes: Vec<&'q Quote>,
     /// Per quote, its counted codes: one per theme, best first.
     pub codes: Vec<Vec<Counted>>,
     /// Themes shown, in codebook order.
@@ -68,11 +68,11 @@ pub struct Dataset {
     pub categories: Vec<(String, String)>,
 }
 
-impl Dataset {
+impl<'q> Dataset<'q> {
     /// Builds a dataset from quotes and codings. Themes come from the codebook (in its
     /// order), else from the codings themselves (sorted by id).
     pub fn new(
-        quotes: &[Quote],
+        quotes: &'q [Quote],
         codings: &[Coding],
         codebook: Option<&Codebook>,
         filter: &Filter,
@@ -164,7 +164,7 @@ impl Dataset {
                     .total_cmp(&a.score)
                     .then_with(|| a.theme.cmp(&b.theme))
             });
-            kept_quotes.push(quote.clone());
+            kept_quotes.push(quote);
             kept_codes.push(codes);
         }
         Dataset {

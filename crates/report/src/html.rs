@@ -12,7 +12,7 @@ use crate::stats::Matrix;
 const MAX_LISTED: usize = 60;
 
 /// Renders a report as HTML. `data` supplies the quotes behind each count.
-pub fn html(report: &Report, data: &Dataset) -> String {
+pub fn html(report: &Report, data: &Dataset<'_>) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let title = escape(&report.title);
     let _ = write!(
@@ -86,7 +86,7 @@ fn bar_chart(out: &mut String, report: &Report) {
     );
 }
 
-fn frequency_details(out: &mut String, report: &Report, data: &Dataset) {
+fn frequency_details(out: &mut String, report: &Report, data: &Dataset<'_>) {
     out.push_str("<table class=\"frequency\"><thead><tr><th>theme</th><th>name</th><th>quotes</th><th>speakers</th><th>sources</th><th>share</th></tr></thead><tbody>");
     for theme in &report.themes {
         let quotes: Vec<usize> = data.coded_to(&theme.id).collect();
@@ -104,7 +104,7 @@ fn frequency_details(out: &mut String, report: &Report, data: &Dataset) {
     out.push_str("</tbody></table>\n");
 }
 
-fn heat_map(out: &mut String, report: &Report, data: &Dataset, matrix: &Matrix) {
+fn heat_map(out: &mut String, report: &Report, data: &Dataset<'_>, matrix: &Matrix) {
     let attribute = escape(&matrix.attribute);
     let value = |r: usize, c: usize| -> f64 {
         let cell = matrix.cells[r][c];
@@ -149,7 +149,7 @@ fn heat_map(out: &mut String, report: &Report, data: &Dataset, matrix: &Matrix) 
             };
             let quotes: Vec<usize> = data
                 .coded_to(theme)
-                .filter(|&i| attribute_value(&data.quotes[i], &matrix.attribute) == column)
+                .filter(|&i| attribute_value(data.quotes[i], &matrix.attribute) == column)
                 .collect();
             let body = if cell.quotes == 0 {
                 "<span class=\"zero\">·</span>".to_string()
@@ -200,7 +200,7 @@ fn co_occurrence(out: &mut String, report: &Report) {
 }
 
 /// A count that opens onto the quotes behind it, best first for `theme`.
-fn drill(data: &Dataset, quotes: &[usize], label: &str, theme: Option<&str>) -> String {
+fn drill(data: &Dataset<'_>, quotes: &[usize], label: &str, theme: Option<&str>) -> String {
     if quotes.is_empty() {
         return escape(label);
     }

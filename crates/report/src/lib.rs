@@ -17,7 +17,8 @@
 //!     "section":null}"#)?;
 //! let coding = Coding { quote: "a:1".into(), theme: "challenge.fatigue".into(), score: Some(1.0),
 //!     origin: Origin::Auto, coder: None, evidence: vec![] };
-//! let data = Dataset::new(&[quote], &[coding], None, &Filter::default());
+//! let (quotes, codings) = ([quote], [coding]);
+//! let data = Dataset::new(&quotes, &codings, None, &Filter::default());
 //! let report = Report::new(&data, &ReportOptions::default());
 //! assert_eq!(report.themes[0].quotes, 1);
 //! assert_eq!(report.matrices[0].columns, ["Wigan"]);

@@ -68,7 +68,7 @@ pub struct Report {
 
 impl Report {
     /// Computes a report from a dataset.
-    pub fn new(data: &Dataset, options: &ReportOptions) -> Self {
+    pub fn new(data: &Dataset<'_>, options: &ReportOptions) -> Self {
         Report {
             title: options.title.clone(),
             quotes: data.quotes.len(),

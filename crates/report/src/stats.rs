@@ -26,7 +26,7 @@ pub struct Frequency {
 }
 
 /// Theme frequency, in codebook order.
-pub fn theme_frequency(data: &Dataset) -> Vec<Frequency> {
+pub fn theme_frequency(data: &Dataset<'_>) -> Vec<Frequency> {
     data.themes
         .iter()
         .map(|theme| {
@@ -38,7 +38,7 @@ pub fn theme_frequency(data: &Dataset) -> Vec<Frequency> {
 }
 
 /// Category frequency: quotes coded to any theme of the category.
-pub fn category_frequency(data: &Dataset) -> Vec<Frequency> {
+pub fn category_frequency(data: &Dataset<'_>) -> Vec<Frequency> {
     data.categories
         .iter()
         .map(|(id, name)| {
@@ -58,7 +58,7 @@ pub fn category_frequency(data: &Dataset) -> Vec<Frequency> {
 }
 
 fn frequency(
-    data: &Dataset,
+    data: &Dataset<'_>,
     id: &str,
     name: &str,
     category: &str,
@@ -125,7 +125,7 @@ pub struct Matrix {
 }
 
 /// The matrix of themes by `attribute`.
-pub fn matrix(data: &Dataset, attribute: &str) -> Matrix {
+pub fn matrix(data: &Dataset<'_>, attribute: &str) -> Matrix {
     let values: Vec<&str> = data
         .quotes
         .iter()
@@ -200,7 +200,7 @@ pub struct CoOccurrence {
 }
 
 /// The co-occurrence matrix of the dataset's themes.
-pub fn co_occurrence(data: &Dataset) -> CoOccurrence {
+pub fn co_occurrence(data: &Dataset<'_>) -> CoOccurrence {
     let index: BTreeMap<&str, usize> = data
         .themes
         .iter()
@@ -243,7 +243,7 @@ pub struct TopQuote {
 }
 
 /// The `limit` best quotes of each theme: highest score first, ties by id.
-pub fn top_quotes(data: &Dataset, limit: usize) -> BTreeMap<String, Vec<TopQuote>> {
+pub fn top_quotes(data: &Dataset<'_>, limit: usize) -> BTreeMap<String, Vec<TopQuote>> {
     data.themes
         .iter()
         .map(|theme| {
@@ -334,9 +334,11 @@ mod tests {
         (quotes, codings)
     }
 
-    fn data(filter: &Filter) -> Dataset {
-        let (quotes, codings) = sample();
-        Dataset::new(&quotes, &codings, None, filter)
+    static SAMPLE: std::sync::LazyLock<(Vec<Quote>, Vec<Coding>)> =
+        std::sync::LazyLock::new(sample);
+
+    fn data(filter: &Filter) -> Dataset<'static> {
+        Dataset::new(&SAMPLE.0, &SAMPLE.1, None, filter)
     }
 
     #[test]

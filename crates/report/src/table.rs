@@ -4,7 +4,7 @@
 use crate::dataset::{ATTRIBUTES, Dataset, attribute_value};
 
 /// One row per (quote, theme) with every attribute.
-pub fn tidy_csv(data: &Dataset) -> String {
+pub fn tidy_csv(data: &Dataset<'_>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["quote", "theme", "category", "score", "origin"];
     header.extend(ATTRIBUTES);
@@ -46,7 +46,7 @@ pub fn tidy_csv(data: &Dataset) -> String {
 }
 
 /// One row per quote, its attributes, and a 0/1 column per theme.
-pub fn wide_csv(data: &Dataset) -> String {
+pub fn wide_csv(data: &Dataset<'_>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = vec!["quote".to_string()];
     header.extend(ATTRIBUTES.iter().map(|a| a.to_string()));
