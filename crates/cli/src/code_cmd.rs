@@ -38,6 +38,79 @@ pub struct Coded {
     pub written: Option<PathBuf>,
 }
 
+/// The project's stored quotes and codings when they are newer than everything they were
+/// made from (sources, roster, codebook, configuration); otherwise a fresh coding. Reports
+/// and searches of an unchanged project then skip ingesting and coding.
+pub fn stored_or_coded(
+    context: &Context,
+    sources: &SourceArgs,
+    codebook: Option<&Path>,
+) -> anyhow::Result<Coded> {
+    if let (Some(project), true, None) = (&context.project, sources.paths.is_empty(), codebook)
+        && let Some(coded) = stored(context, project)?
+    {
+        return Ok(coded);
+    }
+    code_sources(context, sources, codebook)
+}
+
+fn stored(context: &Context, project: &crate::config::Project) -> anyhow::Result<Option<Coded>> {
+    let quotes_path = project.state_path("quotes.jsonl");
+    let codings_path = project.state_path("codings.jsonl");
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let (Some(quotes_time), Some(codings_time)) = (modified(&quotes_path), modified(&codings_path))
+    else {
+        return Ok(None);
+    };
+    let stored_at = quotes_time.min(codings_time);
+    let (files, _) = crate::sources::from_project(project)?;
+    let mut inputs: Vec<PathBuf> = files.into_iter().map(|f| f.path).collect();
+    inputs.push(project.root.join(crate::config::CONFIG_FILE));
+    inputs.extend(project.config.roster.as_ref().map(|r| project.resolve(r)));
+    let codebook_path = codebook_cmd::codebook_path(context, None)?;
+    inputs.push(codebook_path);
+    if inputs
+        .iter()
+        .any(|input| modified(input).is_none_or(|t| t > stored_at))
+    {
+        return Ok(None);
+    }
+    let (codebook, _) = codebook_cmd::load(context, None)?;
+    let quotes: Vec<Quote> = read_jsonl(&quotes_path)?;
+    let codings: Vec<Coding> = read_jsonl(&codings_path)?;
+    let mut by_quote: BTreeMap<&str, Vec<Code>> = BTreeMap::new();
+    for coding in &codings {
+        by_quote
+            .entry(coding.quote.as_str())
+            .or_default()
+            .push(Code {
+                theme: coding.theme.clone(),
+                score: coding.score.unwrap_or(0.0),
+                origin: coding.origin,
+                evidence: coding.evidence.clone(),
+            });
+    }
+    let coded_quotes = quotes
+        .into_iter()
+        .map(|quote| {
+            let mut codes = by_quote.remove(quote.id.as_str()).unwrap_or_default();
+            codes.sort_by(|a, b| {
+                (b.origin == Origin::Manual)
+                    .cmp(&(a.origin == Origin::Manual))
+                    .then(b.score.total_cmp(&a.score))
+                    .then_with(|| a.theme.cmp(&b.theme))
+            });
+            CodedQuote { quote, codes }
+        })
+        .collect();
+    Ok(Some(Coded {
+        codebook,
+        quotes: coded_quotes,
+        codings,
+        written: None,
+    }))
+}
+
 /// Ingests the sources and codes them; a project run also writes `.verbatim/quotes.jsonl`
 /// and `.verbatim/codings.jsonl` (keeping manual codings) and keeps the index.
 pub fn code_sources(

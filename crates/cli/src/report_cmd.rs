@@ -81,7 +81,7 @@ pub struct ViewArgs {
 }
 
 pub fn run(context: &Context, args: &ReportArgs) -> anyhow::Result<()> {
-    let coded = code_cmd::code_sources(context, &args.sources, args.codebook.as_deref())?;
+    let coded = code_cmd::stored_or_coded(context, &args.sources, args.codebook.as_deref())?;
     let format = match (args.json, args.format, &args.out) {
         (true, _, _) => ReportFormat::Json,
         (false, Some(format), _) => format,
@@ -132,7 +132,7 @@ pub fn run_project(context: &Context, args: &RunArgs) -> anyhow::Result<()> {
         quotes,
         codings,
         ..
-    } = code_cmd::code_sources(context, &sources, None)?;
+    } = code_cmd::stored_or_coded(context, &sources, None)?;
     let quotes: Vec<Quote> = quotes.into_iter().map(|c| c.quote).collect();
     let (data, report) = build(context, &codebook, &quotes, &codings, &args.view)?;
     let out = args

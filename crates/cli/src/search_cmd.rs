@@ -64,7 +64,7 @@ pub fn run(context: &Context, args: &SearchArgs) -> anyhow::Result<()> {
         quiet: true,
         ..context.clone()
     };
-    let coded = code_cmd::code_sources(&quiet, &sources, args.codebook.as_deref())?;
+    let coded = code_cmd::stored_or_coded(&quiet, &sources, args.codebook.as_deref())?;
     for theme in &args.theme {
         if coded.codebook.theme(theme).is_none() {
             bail!(
