@@ -255,7 +255,9 @@ pub fn run(context: &Context, args: &GenerateArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(&folder)
         .with_context(|| format!("{}: cannot create", folder.display()))?;
     let mut random = Random::new(args.seed);
-    let mut roster = String::from("name,aliases,role,organisation,area,sector\n");
+    let mut roster = String::from(
+        "name,aliases,role,organisation,area,sector\nJo Whitcombe,,interviewer,Study team,,\n",
+    );
     let mut written = 0;
     for number in 0..interviews {
         let answers = ANSWERS.min(args.quotes - written.min(args.quotes)).max(1);

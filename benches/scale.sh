@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Scale harness: generates a synthetic round of each size with the real binary, then runs
+# the real binary end to end and records wall time, throughput and peak memory
+# (/usr/bin/time -v) of ingest, code (index + coding with the 2020 codebook), report (all
+# matrices, JSON), search latency (p50/p99 over 200 queries), adding a new round of
+# 10,000 quotes, and the Python keyword baseline on the same quotes.
+#
+# usage: benches/scale.sh [SIZE...]     (default: 1000; SEARCH_QUERIES=N to time fewer searches)
+# Results: one JSON line per size on stdout, and benches/results/scale-SIZE.json.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin="$root/target/release/verbatim"
+codebook="$root/codebooks/seizing-the-moment-2020.toml"
+[ -x "$bin" ] || (cd "$root" && cargo build --release --quiet)
+command -v /usr/bin/time >/dev/null || { echo "scale: /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000)
+mkdir -p "$root/benches/results"
+
+measure() { # name command...: prints "seconds kilobytes"
+  local log
+  log=$(mktemp)
+  /usr/bin/time -v "$@" >/dev/null 2>"$log" || { cat "$log" >&2; exit 1; }
+  local wall kb
+  wall=$(grep "Elapsed (wall clock)" "$log" | awk '{print $NF}')
+  kb=$(grep "Maximum resident set size" "$log" | awk '{print $NF}')
+  rm -f "$log"
+  python3 -c "import sys; p=sys.argv[1].split(':'); s=sum(float(x)*60**i for i,x in enumerate(reversed(p))); print(f'{s:.3f} {sys.argv[2]}')" "$wall" "$kb"
+}
+
+for size in "${sizes[@]}"; do
+  dir="$root/target/scale/$size"
+  rm -rf "$dir"
+  "$bin" generate --quiet --quotes "$size" --codebook "$codebook" --out "$dir"
+  cd "$dir"
+  megabytes=$(du -sb interviews | awk '{printf "%.2f", $1/1e6}')
+  read -r ingest_s ingest_kb < <(measure "$bin" ingest --quiet)
+  quotes=$(wc -l < .verbatim/quotes.jsonl)
+  rm -rf .verbatim/index
+  read -r code_s code_kb < <(measure "$bin" code --quiet)
+  codings=$(wc -l < .verbatim/codings.jsonl)
+  read -r recode_s recode_kb < <(measure "$bin" code --quiet)
+  read -r report_s report_kb < <(measure "$bin" report --quiet --format json --by area --by sector --by role --out "$dir/report.json")
+  # Search: 200 queries, each a separate process reading the stored project.
+  words=(volunteers tired "second wave" budget housing digital "data sharing" police council partnership
+    hospital funding "young people" climate poverty jobs trust leadership staff community)
+  latencies=()
+  queries=${SEARCH_QUERIES:-200}
+  for i in $(seq 0 $((queries - 1))); do
+    query="${words[$((i % ${#words[@]}))]}"
+    [ $((i % 3)) -eq 0 ] && query="$query OR ${words[$(((i + 7) % ${#words[@]}))]}"
+    start=$(date +%s%N)
+    "$bin" search --json --limit 10 "$query" >/dev/null
+    latencies+=($((($(date +%s%N) - start) / 1000000)))
+  done
+  read -r p50 p99 < <(printf '%s\n' "${latencies[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int(NR*0.5)], a[int(NR*0.99)]}')
+  baseline=$(python3 "$root/benches/keyword_baseline.py" .verbatim/quotes.jsonl "$codebook")
+  # A new round of 10,000 quotes added to the project.
+  "$bin" generate --quiet --quotes 10000 --seed 7 --round 2022 --codebook "$codebook" --out "$dir/new"
+  mv "$dir/new/interviews/2022" "$dir/interviews/2022"
+  tail -n +3 "$dir/new/roster.csv" >> "$dir/roster.csv"
+  read -r add_s add_kb < <(measure "$bin" code --quiet)
+  cd "$root"
+  result=$(python3 - "$size" "$quotes" "$codings" "$megabytes" "$ingest_s" "$ingest_kb" "$code_s" "$code_kb" "$recode_s" "$report_s" "$report_kb" "$p50" "$p99" "$add_s" "$baseline" <<'PY'
+import json, sys
+(size, quotes, codings, mb, ingest_s, ingest_kb, code_s, code_kb, recode_s, report_s, report_kb,
+ p50, p99, add_s, baseline) = sys.argv[1:]
+base = json.loads(baseline)
+code_s = float(code_s)
+per_term = base["seconds"] / max(1, base["terms"])
+print(json.dumps({
+    "size": int(size), "quotes": int(quotes), "codings": int(codings), "megabytes": float(mb),
+    "ingest_s": float(ingest_s), "ingest_mb_per_s": round(float(mb) / max(float(ingest_s), 1e-3), 1),
+    "ingest_peak_mb": round(int(ingest_kb) / 1024), "code_s": code_s,
+    "code_quotes_per_s": round(int(quotes) / max(code_s, 1e-3)), "code_peak_mb": round(int(code_kb) / 1024),
+    "recode_s": float(recode_s), "report_s": float(report_s), "report_peak_mb": round(int(report_kb) / 1024),
+    "search_p50_ms": int(p50), "search_p99_ms": int(p99), "add_10k_round_s": float(add_s),
+    "baseline_s": base["seconds"], "baseline_terms": base["terms"],
+    "baseline_mb_per_s_per_term": round(base["megabytes"] / max(per_term, 1e-6), 1),
+    "speedup_vs_baseline": round(base["seconds"] / max(code_s, 1e-3), 1),
+}))
+PY
+)
+  echo "$result" | tee "$root/benches/results/scale-$size.json"
+done
