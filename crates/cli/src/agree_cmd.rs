@@ -196,27 +196,7 @@ fn quotes(
         .iter()
         .flat_map(|c| c.codings.iter().map(|x| x.quote.as_str()))
         .collect();
-    Ok(ids
-        .into_iter()
-        .map(|id| Quote {
-            id: id.to_string(),
-            source: String::new(),
-            start: 0,
-            end: 1,
-            line: 1,
-            text: String::new(),
-            context: None,
-            speaker: None,
-            speaker_hint: None,
-            role: None,
-            organisation: None,
-            area: None,
-            sector: None,
-            round: None,
-            section: None,
-            attributes: Default::default(),
-        })
-        .collect())
+    Ok(ids.into_iter().map(|id| Quote::new(id, "", " ")).collect())
 }
 
 fn render(result: &Agreement, limit: usize) -> String {

@@ -300,22 +300,8 @@ mod tests {
 
     fn quote(id: &str, text: &str, context: Option<&str>) -> Quote {
         Quote {
-            id: id.into(),
-            source: "t.txt".into(),
-            start: 0,
-            end: text.chars().count(),
-            line: 1,
-            text: text.into(),
             context: context.map(str::to_string),
-            speaker: None,
-            speaker_hint: None,
-            role: None,
-            organisation: None,
-            area: None,
-            sector: None,
-            round: None,
-            section: None,
-            attributes: Default::default(),
+            ..Quote::new(id, "t.txt", text)
         }
     }
 

@@ -46,6 +46,30 @@ pub struct Quote {
 }
 
 impl Quote {
+    /// A quote known only by its id, source and words: offsets `0..` its length, line 1,
+    /// every other field null (for codings that name quotes, tests and tools).
+    pub fn new(id: impl Into<String>, source: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        Quote {
+            id: id.into(),
+            source: source.into(),
+            start: 0,
+            end: text.chars().count(),
+            line: 1,
+            text,
+            context: None,
+            speaker: None,
+            speaker_hint: None,
+            role: None,
+            organisation: None,
+            area: None,
+            sector: None,
+            round: None,
+            section: None,
+            attributes: BTreeMap::new(),
+        }
+    }
+
     /// The number of words in the quote, counted as whitespace-separated tokens.
     pub fn word_count(&self) -> usize {
         self.text.split_whitespace().count()

@@ -373,24 +373,7 @@ mod tests {
     use super::*;
 
     fn quote(id: &str, source: &str, length: usize) -> Quote {
-        Quote {
-            id: id.into(),
-            source: source.into(),
-            start: 0,
-            end: length,
-            line: 1,
-            text: "x".repeat(length),
-            context: None,
-            speaker: None,
-            speaker_hint: None,
-            role: None,
-            organisation: None,
-            area: None,
-            sector: None,
-            round: None,
-            section: None,
-            attributes: Default::default(),
-        }
+        Quote::new(id, source, "x".repeat(length))
     }
 
     fn coder(name: &str, codes: &[(&str, &str)], origin: Origin) -> CoderCodings {

@@ -283,22 +283,9 @@ mod tests {
 
     fn quote(id: &str, speaker: Option<&str>, area: Option<&str>, source: &str) -> Quote {
         Quote {
-            id: id.into(),
-            source: source.into(),
-            start: 0,
-            end: 1,
-            line: 1,
-            text: format!("words of {id}"),
-            context: None,
             speaker: speaker.map(str::to_string),
-            speaker_hint: None,
-            role: None,
-            organisation: None,
             area: area.map(str::to_string),
-            sector: None,
-            round: None,
-            section: None,
-            attributes: Default::default(),
+            ..Quote::new(id, source, format!("words of {id}"))
         }
     }
 
