@@ -78,18 +78,7 @@ fn stored(context: &Context, project: &crate::config::Project) -> anyhow::Result
     let (codebook, _) = codebook_cmd::load(context, None)?;
     let quotes: Vec<Quote> = read_jsonl(&quotes_path)?;
     let codings: Vec<Coding> = read_jsonl(&codings_path)?;
-    let mut by_quote: BTreeMap<&str, Vec<Code>> = BTreeMap::new();
-    for coding in &codings {
-        by_quote
-            .entry(coding.quote.as_str())
-            .or_default()
-            .push(Code {
-                theme: coding.theme.clone(),
-                score: coding.score.unwrap_or(0.0),
-                origin: coding.origin,
-                evidence: coding.evidence.clone(),
-            });
-    }
+    let mut by_quote = codes_by_quote(&codings);
     let coded_quotes = quotes
         .into_iter()
         .map(|quote| {
@@ -141,15 +130,7 @@ pub fn code_sources(
         Some(project) => manual_codings(&project.state_path("codings.jsonl"))?,
         None => Vec::new(),
     };
-    let mut manual: BTreeMap<&str, Vec<Code>> = BTreeMap::new();
-    for coding in &manual_lines {
-        manual.entry(coding.quote.as_str()).or_default().push(Code {
-            theme: coding.theme.clone(),
-            score: coding.score.unwrap_or(0.0),
-            origin: Origin::Manual,
-            evidence: coding.evidence.clone(),
-        });
-    }
+    let manual = codes_by_quote(&manual_lines);
     let coded: Vec<CodedQuote> = quotes
         .into_iter()
         .zip(auto)
@@ -201,6 +182,18 @@ pub fn run(context: &Context, args: &CodeArgs) -> anyhow::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// Stored codings as each quote's codes, in file order.
+fn codes_by_quote(codings: &[Coding]) -> BTreeMap<&str, Vec<Code>> {
+    let mut by_quote: BTreeMap<&str, Vec<Code>> = BTreeMap::new();
+    for coding in codings {
+        by_quote
+            .entry(coding.quote.as_str())
+            .or_default()
+            .push(coding.to_code());
+    }
+    by_quote
 }
 
 /// Manual codings already in a project's codings file, as written there.

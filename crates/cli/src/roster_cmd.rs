@@ -3,12 +3,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use clap::{Args, Subcommand};
-use verbatim_ingest::{Format, IngestOptions, Source, interviewee_list, read_transcript};
+use verbatim_ingest::{Format, IngestOptions, interviewee_list, read_transcript};
 use verbatim_model::Roster;
 
 use crate::config::Context;
+use crate::sources::LoadedFile;
 
 #[derive(Debug, Args)]
 pub struct RosterArgs {
@@ -67,20 +68,16 @@ fn run_extract(context: &Context, args: &ExtractArgs) -> anyhow::Result<()> {
 }
 
 fn extract(path: &Path) -> anyhow::Result<Roster> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    let name = path.display().to_string();
-    let extension = path.extension().map(|e| e.to_string_lossy().into_owned());
-    let source = Source {
-        name: &name,
-        id: "source",
-        extension: extension.as_deref(),
-        bytes: &bytes,
-    };
+    let file = LoadedFile::read(path)?;
+    let source = file.source();
+    let name = &file.name;
     let options = IngestOptions {
-        format: Some(match Format::detect(extension.as_deref(), &bytes) {
-            Format::Docx => Format::Docx,
-            _ => Format::Report,
-        }),
+        format: Some(
+            match Format::detect(file.extension.as_deref(), &file.bytes) {
+                Format::Docx => Format::Docx,
+                _ => Format::Report,
+            },
+        ),
         ..IngestOptions::default()
     };
     let (transcript, _, _, _) = read_transcript(&source, &options, &|_| false)?;

@@ -71,6 +71,34 @@ pub fn from_project(project: &Project) -> anyhow::Result<(Vec<SourceFile>, Vec<S
     Ok((dedupe(files), warnings))
 }
 
+/// One file read whole, ready to hand to a reader as a [`Source`].
+pub struct LoadedFile {
+    pub name: String,
+    pub extension: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+impl LoadedFile {
+    pub fn read(path: &Path) -> anyhow::Result<Self> {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+        Ok(LoadedFile {
+            name: path.display().to_string(),
+            extension: path.extension().map(|e| e.to_string_lossy().into_owned()),
+            bytes,
+        })
+    }
+
+    pub fn source(&self) -> verbatim_ingest::Source<'_> {
+        verbatim_ingest::Source {
+            name: &self.name,
+            id: "source",
+            extension: self.extension.as_deref(),
+            bytes: &self.bytes,
+        }
+    }
+}
+
 fn expand(path: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let metadata =
         std::fs::metadata(path).with_context(|| format!("{}: cannot open", path.display()))?;

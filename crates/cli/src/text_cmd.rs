@@ -3,11 +3,11 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context as _;
 use clap::Args;
-use verbatim_ingest::{Format, IngestOptions, Source, read_transcript};
+use verbatim_ingest::{Format, IngestOptions, read_transcript};
 
 use crate::config::Context;
+use crate::sources::LoadedFile;
 
 #[derive(Debug, Args)]
 pub struct TextArgs {
@@ -22,19 +22,9 @@ pub struct TextArgs {
 }
 
 pub fn run(_context: &Context, args: &TextArgs) -> anyhow::Result<()> {
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("{}: cannot read", args.file.display()))?;
-    let name = args.file.display().to_string();
-    let extension = args
-        .file
-        .extension()
-        .map(|e| e.to_string_lossy().into_owned());
-    let source = Source {
-        name: &name,
-        id: "source",
-        extension: extension.as_deref(),
-        bytes: &bytes,
-    };
+    let file = LoadedFile::read(&args.file)?;
+    let source = file.source();
+    let name = &file.name;
     let options = IngestOptions {
         format: args.format,
         ..IngestOptions::default()

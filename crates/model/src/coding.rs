@@ -32,6 +32,18 @@ pub struct Coding {
     pub evidence: Vec<String>,
 }
 
+impl Coding {
+    /// The code this stored decision gives its quote (a missing score counts as 0).
+    pub fn to_code(&self) -> Code {
+        Code {
+            theme: self.theme.clone(),
+            score: self.score.unwrap_or(0.0),
+            origin: self.origin,
+            evidence: self.evidence.clone(),
+        }
+    }
+}
+
 /// A theme attached to a quote in coded output.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Code {
