@@ -87,11 +87,8 @@ fn code_ranks_themes_and_records_codings_deterministically() {
     let codings = fs::read_to_string(dir.path().join(".verbatim/codings.jsonl")).expect("codings");
     assert_eq!(codings.lines().count(), 2);
     assert!(codings.contains(r#""origin":"auto","coder":"verbatim""#));
-    assert!(
-        dir.path()
-            .join(".verbatim/index/quotes.fingerprint")
-            .exists()
-    );
+    assert!(dir.path().join(".verbatim/index/meta.json").exists());
+    assert!(dir.path().join(".verbatim/table.bin").exists());
 }
 
 #[test]
@@ -265,4 +262,99 @@ fn the_corpus_coding_agrees_with_the_answer_key() {
     assert!(key.len() > 100, "the key codes {} quotes", key.len());
     assert!(top(1) >= 0.45, "top-1 agreement {:.3}", top(1));
     assert!(top(3) >= 0.60, "top-3 agreement {:.3}", top(3));
+}
+
+/// The state files a project run writes, as bytes.
+fn state_files(dir: &std::path::Path) -> [Vec<u8>; 2] {
+    ["quotes.jsonl", "codings.jsonl"]
+        .map(|name| fs::read(dir.join(".verbatim").join(name)).expect("state file"))
+}
+
+#[test]
+fn changed_sources_are_reread_and_the_result_equals_a_full_rebuild() {
+    let dir = project();
+    fs::write(
+        dir.path().join("verbatim.toml"),
+        "[project]\nsources = [\"*.txt\"]\ncodebook = \"codebook.toml\"\n",
+    )
+    .expect("config");
+    fs::write(
+        dir.path().join("b.txt"),
+        "Q: Anything?\n\nA: Not much, the money side is fine for once.\n",
+    )
+    .expect("second transcript");
+    fs::write(
+        dir.path().join("c.txt"),
+        "Q: Staff?\n\nA: The staff are tired and the budget is thin this year.\n",
+    )
+    .expect("third transcript");
+    let first = verbatim(dir.path(), &["code"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stdout(&first).contains("3 sources read, 0 unchanged"),
+        "{}",
+        stdout(&first)
+    );
+    let mut codings =
+        fs::read_to_string(dir.path().join(".verbatim/codings.jsonl")).expect("codings");
+    codings.insert_str(0, "{\"quote\":\"c:2\",\"theme\":\"challenge.money\",\"score\":null,\"origin\":\"manual\",\"coder\":\"jo\",\"evidence\":[]}\n");
+    fs::write(dir.path().join(".verbatim/codings.jsonl"), codings).expect("manual coding");
+    assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
+
+    // Nothing changed: nothing is read.
+    let again = verbatim(dir.path(), &["code"]);
+    assert!(
+        stdout(&again).contains("0 sources read, 3 unchanged"),
+        "{}",
+        stdout(&again)
+    );
+
+    // A source added in the middle of the order, one changed, one removed.
+    fs::write(
+        dir.path().join("b2.txt"),
+        "Q: Money?\n\nA: Funding is short and everyone is exhausted by it.\n",
+    )
+    .expect("new transcript");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::write(
+        dir.path().join("c.txt"),
+        "Q: Staff?\n\nA: The staff are worn out, and money is thin this year too.\n",
+    )
+    .expect("changed transcript");
+    fs::remove_file(dir.path().join("b.txt")).ok();
+    let update = verbatim(dir.path(), &["code"]);
+    assert!(update.status.success(), "{}", stderr(&update));
+    let incremental = state_files(dir.path());
+    let searched = stdout(&verbatim(
+        dir.path(),
+        &["search", "--json", "exhausted OR money"],
+    ));
+    let codings = String::from_utf8(incremental[1].clone()).expect("utf-8");
+    assert!(codings.starts_with("{\"quote\":\"c:2\",\"theme\":\"challenge.money\""));
+    assert!(codings.contains("\"quote\":\"b2:"), "{codings}");
+
+    fs::remove_file(dir.path().join(".verbatim/table.bin")).expect("drop table");
+    let rebuilt = verbatim(dir.path(), &["code"]);
+    assert!(
+        stdout(&rebuilt).contains("unchanged"),
+        "{}",
+        stdout(&rebuilt)
+    );
+    assert!(
+        stdout(&rebuilt).contains(" 0 unchanged"),
+        "{}",
+        stdout(&rebuilt)
+    );
+    assert_eq!(
+        state_files(dir.path()),
+        incremental,
+        "incremental differs from a rebuild"
+    );
+    assert_eq!(
+        stdout(&verbatim(
+            dir.path(),
+            &["search", "--json", "exhausted OR money"]
+        )),
+        searched
+    );
 }

@@ -1,17 +1,17 @@
 //! `verbatim code`: ingest if needed, then code every quote against a codebook.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use verbatim_coder::{Coder, QuoteIndex};
-use verbatim_model::{Code, Codebook, CodedQuote, Coding, Origin, Quote, read_jsonl, write_jsonl};
+use verbatim_model::{Codebook, CodedQuote, Coding, Origin, Quote, read_jsonl, write_jsonl};
 
 use crate::codebook_cmd;
 use crate::config::Context;
 use crate::ingest_cmd::{self, SourceArgs};
 use crate::output;
+use crate::state;
 
 /// The coder name written on automatic codings.
 pub const AUTO_CODER: &str = "verbatim";
@@ -38,66 +38,40 @@ pub struct Coded {
     pub written: Option<PathBuf>,
 }
 
-/// The project's stored quotes and codings when they are newer than everything they were
-/// made from (sources, roster, codebook, configuration); otherwise a fresh coding. Reports
-/// and searches of an unchanged project then skip ingesting and coding.
+/// For a project run, the project's state brought up to date (reading only what changed)
+/// and loaded; otherwise a fresh coding of the files given.
 pub fn stored_or_coded(
     context: &Context,
     sources: &SourceArgs,
     codebook: Option<&Path>,
 ) -> anyhow::Result<Coded> {
-    if let (Some(project), true, None) = (&context.project, sources.paths.is_empty(), codebook)
-        && let Some(coded) = stored(context, project)?
-    {
-        return Ok(coded);
+    if let (Some(project), true, None) = (&context.project, sources.paths.is_empty(), codebook) {
+        let refreshed = state::refresh(context, project)?;
+        return load_stored(project, refreshed.codebook);
     }
     code_sources(context, sources, codebook)
 }
 
-fn stored(context: &Context, project: &crate::config::Project) -> anyhow::Result<Option<Coded>> {
-    let quotes_path = project.state_path("quotes.jsonl");
-    let codings_path = project.state_path("codings.jsonl");
-    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    let (Some(quotes_time), Some(codings_time)) = (modified(&quotes_path), modified(&codings_path))
-    else {
-        return Ok(None);
-    };
-    let stored_at = quotes_time.min(codings_time);
-    let (files, _) = crate::sources::from_project(project)?;
-    let mut inputs: Vec<PathBuf> = files.into_iter().map(|f| f.path).collect();
-    inputs.push(project.root.join(crate::config::CONFIG_FILE));
-    inputs.extend(project.config.roster.as_ref().map(|r| project.resolve(r)));
-    let codebook_path = codebook_cmd::codebook_path(context, None)?;
-    inputs.push(codebook_path);
-    if inputs
-        .iter()
-        .any(|input| modified(input).is_none_or(|t| t > stored_at))
-    {
-        return Ok(None);
-    }
-    let (codebook, _) = codebook_cmd::load(context, None)?;
-    let quotes: Vec<Quote> = read_jsonl(&quotes_path)?;
-    let codings: Vec<Coding> = read_jsonl(&codings_path)?;
-    let mut by_quote = codes_by_quote(&codings);
+/// Reads the project's quotes and codings files.
+fn load_stored(project: &crate::config::Project, codebook: Codebook) -> anyhow::Result<Coded> {
+    let paths = state::StatePaths::of(project);
+    let quotes: Vec<Quote> = read_jsonl(&paths.quotes)?;
+    let codings: Vec<Coding> = read_jsonl(&paths.codings)?;
+    let mut by_quote = state::codes_by_quote(&codings);
     let coded_quotes = quotes
         .into_iter()
         .map(|quote| {
             let mut codes = by_quote.remove(quote.id.as_str()).unwrap_or_default();
-            codes.sort_by(|a, b| {
-                (b.origin == Origin::Manual)
-                    .cmp(&(a.origin == Origin::Manual))
-                    .then(b.score.total_cmp(&a.score))
-                    .then_with(|| a.theme.cmp(&b.theme))
-            });
+            state::sort_codes(&mut codes);
             CodedQuote { quote, codes }
         })
         .collect();
-    Ok(Some(Coded {
+    Ok(Coded {
         codebook,
         quotes: coded_quotes,
         codings,
         written: None,
-    }))
+    })
 }
 
 /// Ingests the sources and codes them; a project run also writes `.verbatim/quotes.jsonl`
@@ -121,26 +95,17 @@ pub fn code_sources(
         .project
         .as_ref()
         .filter(|_| written_quotes.is_some());
-    let index = match project {
-        Some(project) => QuoteIndex::open_or_build(&project.state_path("index"), &quotes)?,
-        None => QuoteIndex::in_memory(&quotes)?,
-    };
-    let auto = coder.code(&index)?;
+    let auto = coder.code(&QuoteIndex::in_memory(&quotes)?)?;
     let manual_lines = match project {
         Some(project) => manual_codings(&project.state_path("codings.jsonl"))?,
         None => Vec::new(),
     };
-    let manual = codes_by_quote(&manual_lines);
+    let manual = state::codes_by_quote(&manual_lines);
     let coded: Vec<CodedQuote> = quotes
         .into_iter()
         .zip(auto)
         .map(|(quote, auto)| {
-            let mut codes: Vec<Code> = manual.get(quote.id.as_str()).cloned().unwrap_or_default();
-            let manual_themes: Vec<String> = codes.iter().map(|m| m.theme.clone()).collect();
-            codes.extend(
-                auto.into_iter()
-                    .filter(|a| !manual_themes.contains(&a.theme)),
-            );
+            let codes = state::merge(manual.get(quote.id.as_str()), auto);
             CodedQuote { quote, codes }
         })
         .collect();
@@ -169,7 +134,23 @@ pub fn code_sources(
 }
 
 pub fn run(context: &Context, args: &CodeArgs) -> anyhow::Result<()> {
-    let coded = code_sources(context, &args.sources, args.codebook.as_deref())?;
+    if let (Some(project), true, None, false) = (
+        &context.project,
+        args.sources.paths.is_empty(),
+        &args.codebook,
+        args.json,
+    ) {
+        // A project's summary needs only the quote table.
+        let refreshed = state::refresh(context, project)?;
+        if !context.quiet {
+            let written = project.state_path("codings.jsonl");
+            let shown = written.strip_prefix(&project.root).unwrap_or(&written);
+            let summary = table_summary(&refreshed, shown);
+            std::io::stdout().lock().write_all(summary.as_bytes())?;
+        }
+        return Ok(());
+    }
+    let coded = stored_or_coded(context, &args.sources, args.codebook.as_deref())?;
     if args.json {
         let mut stdout = std::io::stdout().lock();
         output::write_json_lines(&mut stdout, &coded.quotes)?;
@@ -182,18 +163,6 @@ pub fn run(context: &Context, args: &CodeArgs) -> anyhow::Result<()> {
         )?;
     }
     Ok(())
-}
-
-/// Stored codings as each quote's codes, in file order.
-fn codes_by_quote(codings: &[Coding]) -> BTreeMap<&str, Vec<Code>> {
-    let mut by_quote: BTreeMap<&str, Vec<Code>> = BTreeMap::new();
-    for coding in codings {
-        by_quote
-            .entry(coding.quote.as_str())
-            .or_default()
-            .push(coding.to_code());
-    }
-    by_quote
 }
 
 /// Manual codings already in a project's codings file, as written there.
@@ -224,6 +193,54 @@ fn auto_codings(coded: &[CodedQuote]) -> Vec<Coding> {
                 })
         })
         .collect()
+}
+
+fn table_summary(refreshed: &state::Refreshed, written: &Path) -> String {
+    let table = &refreshed.table;
+    let mut quotes = vec![0usize; table.themes.len()];
+    let mut first = vec![0usize; table.themes.len()];
+    let mut with_codes = 0;
+    let mut codes = 0;
+    for row in 0..table.rows() {
+        let mut any = false;
+        for (i, code) in table.codes(row).enumerate() {
+            quotes[code.theme_id as usize] += 1;
+            if i == 0 {
+                first[code.theme_id as usize] += 1;
+            }
+            any = true;
+            codes += 1;
+        }
+        with_codes += usize::from(any);
+    }
+    let count =
+        |counts: &[usize], theme: &str| table.theme_id(theme).map_or(0, |id| counts[id as usize]);
+    let mut rows = vec![[
+        "theme".to_string(),
+        "name".to_string(),
+        "quotes".to_string(),
+        "first".to_string(),
+    ]];
+    for theme in &refreshed.codebook.themes {
+        rows.push([
+            theme.id.clone(),
+            theme.name.clone(),
+            count(&quotes, &theme.id).to_string(),
+            count(&first, &theme.id).to_string(),
+        ]);
+    }
+    let mut out = output::table(&rows, &[false, false, true, true]);
+    out.push_str(&format!(
+        "\n{} quotes, {with_codes} coded, {codes} codes (\"first\": the quote's best theme)\n",
+        table.rows()
+    ));
+    out.push_str(&format!(
+        "{} sources read, {} unchanged; wrote {codes} codings to {}\n",
+        refreshed.read,
+        refreshed.kept,
+        written.display()
+    ));
+    out
 }
 
 fn summary(

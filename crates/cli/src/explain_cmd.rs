@@ -38,15 +38,9 @@ pub fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<()> {
             quotes.len()
         );
     };
-    let project = context
-        .project
-        .as_ref()
-        .filter(|_| args.sources.paths.is_empty());
-    let index = match project {
-        Some(project) => QuoteIndex::open_or_build(&project.state_path("index"), &quotes)?,
-        None => QuoteIndex::in_memory(&quotes)?,
-    };
-    let mut found = coder.evidence(&index)?.swap_remove(position);
+    // A quote's evidence never depends on other quotes: an index of this one suffices.
+    let index = QuoteIndex::in_memory(std::slice::from_ref(&quotes[position]))?;
+    let mut found = coder.evidence(&index)?.swap_remove(0);
     found.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)

@@ -128,23 +128,39 @@ pub fn write_project_quotes(
 }
 
 pub fn ingest_files(context: &Context, args: &SourceArgs) -> anyhow::Result<Ingestion> {
-    let files = if args.paths.is_empty() {
-        let Some(project) = &context.project else {
-            bail!(
-                "no paths given and no {} here or above; name files or folders to ingest",
-                crate::config::CONFIG_FILE
-            );
-        };
-        let (files, warnings) = sources::from_project(project)?;
-        if !context.quiet {
-            for warning in warnings {
-                eprintln!("warning: {warning}");
-            }
-        }
-        files
-    } else {
-        sources::from_paths(&args.paths)?
+    let files = list_files(context, args)?;
+    let paths: Vec<&Path> = files.iter().map(|f| Path::new(f.name.as_str())).collect();
+    let ids = document_ids(&paths);
+    ingest_listed(context, args, files, &ids)
+}
+
+/// The files a command reads: the paths given, else the project's sources.
+pub fn list_files(context: &Context, args: &SourceArgs) -> anyhow::Result<Vec<SourceFile>> {
+    if !args.paths.is_empty() {
+        return sources::from_paths(&args.paths);
+    }
+    let Some(project) = &context.project else {
+        bail!(
+            "no paths given and no {} here or above; name files or folders to ingest",
+            crate::config::CONFIG_FILE
+        );
     };
+    let (files, warnings) = sources::from_project(project)?;
+    if !context.quiet {
+        for warning in warnings {
+            eprintln!("warning: {warning}");
+        }
+    }
+    Ok(files)
+}
+
+/// Ingests listed files whose document ids (for quote ids) are `ids`.
+pub fn ingest_listed(
+    context: &Context,
+    args: &SourceArgs,
+    files: Vec<SourceFile>,
+    ids: &[String],
+) -> anyhow::Result<Ingestion> {
     let (roster_path, roster_shown) = match (&args.roster, &context.project) {
         (Some(path), _) => (Some(path.clone()), Some(path.clone())),
         (None, Some(project)) => match &project.config.roster {
@@ -155,9 +171,6 @@ pub fn ingest_files(context: &Context, args: &SourceArgs) -> anyhow::Result<Inge
     };
     let roster = roster_path.as_deref().map(Roster::load).transpose()?;
     let options = options(context, args);
-
-    let paths: Vec<&Path> = files.iter().map(|f| Path::new(f.name.as_str())).collect();
-    let ids = document_ids(&paths);
     let bar = progress::bar(files.len() as u64, "ingesting", context.quiet);
     let results: Vec<anyhow::Result<Ingested>> = files
         .par_iter()

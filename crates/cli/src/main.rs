@@ -17,6 +17,7 @@ mod report_cmd;
 mod roster_cmd;
 mod search_cmd;
 mod sources;
+mod state;
 mod text_cmd;
 
 use std::path::PathBuf;

@@ -2,17 +2,20 @@
 //! the totals per theme and per area of the whole result first.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::{IsTerminal, Write};
+use std::fs::File;
+use std::io::{IsTerminal, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
+use std::time::Instant;
 
-use anyhow::bail;
+use anyhow::{Context as _, bail};
 use clap::Args;
 use verbatim_coder::{QuoteIndex, highlight, tokens};
-use verbatim_model::CodedQuote;
+use verbatim_model::{Codebook, Quote, QuoteTable};
 
 use crate::code_cmd;
 use crate::config::Context;
 use crate::ingest_cmd::SourceArgs;
+use crate::state;
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
@@ -47,151 +50,289 @@ pub struct SearchArgs {
     /// One JSON object with totals and hits.
     #[arg(long)]
     json: bool,
+    /// Run every line of FILE (`-`: standard input) as a search over the same loaded
+    /// project, printing one JSON object per line; the filters apply to each.
+    #[arg(long, value_name = "FILE")]
+    batch: Option<PathBuf>,
+    /// With --batch, add each search's time in microseconds (`elapsed_us`).
+    #[arg(long, requires = "batch")]
+    timings: bool,
 }
 
-struct Hit<'a> {
-    quote: &'a CodedQuote,
-    score: f64,
+/// Where the quotes behind the table's rows are.
+enum Quotes {
+    /// In memory, by row.
+    Loaded(Vec<Quote>),
+    /// Lines of a project's `quotes.jsonl` at the table's offsets.
+    File(PathBuf),
 }
 
-pub fn run(context: &Context, args: &SearchArgs) -> anyhow::Result<()> {
-    if args.query.trim().is_empty() && args.theme.is_empty() && args.category.is_empty() {
-        bail!("give words to search for, or --theme / --category to list quotes");
+/// Everything a search runs over: the index, the quote table and the quotes.
+struct Searchable {
+    index: QuoteIndex,
+    table: QuoteTable,
+    quotes: Quotes,
+    codebook: Codebook,
+}
+
+impl Searchable {
+    /// The project's state, brought up to date; or the files given, coded in memory.
+    fn open(context: &Context, args: &SearchArgs) -> anyhow::Result<Self> {
+        let quiet = Context {
+            quiet: true,
+            ..context.clone()
+        };
+        if let (Some(project), true, None) =
+            (&context.project, args.paths.is_empty(), &args.codebook)
+        {
+            let refreshed = state::refresh(&quiet, project)?;
+            let paths = state::StatePaths::of(project);
+            let layout = state::layout_of(&refreshed.table);
+            let index = QuoteIndex::open(&paths.index, &layout, refreshed.table.rows())?;
+            return Ok(Searchable {
+                index,
+                table: refreshed.table,
+                quotes: Quotes::File(paths.quotes),
+                codebook: refreshed.codebook,
+            });
+        }
+        let mut sources = SourceArgs::default();
+        sources.paths = args.paths.clone();
+        let coded = code_cmd::code_sources(&quiet, &sources, args.codebook.as_deref())?;
+        let quotes: Vec<Quote> = coded.quotes.iter().map(|c| c.quote.clone()).collect();
+        let mut table = QuoteTable::new(&state::TABLE_COLUMNS);
+        for (row, coded) in coded.quotes.iter().enumerate() {
+            let values: Vec<Option<&str>> = state::TABLE_COLUMNS
+                .iter()
+                .map(|name| state::column_value(&coded.quote, name))
+                .collect();
+            table.push_row(row as u64 + 1, &values);
+            for code in &coded.codes {
+                table.push_code(row, &code.theme, code.score, code.origin);
+            }
+        }
+        Ok(Searchable {
+            index: QuoteIndex::in_memory(&quotes)?,
+            table,
+            quotes: Quotes::Loaded(quotes),
+            codebook: coded.codebook,
+        })
     }
-    let mut sources = SourceArgs::default();
-    sources.paths = args.paths.clone();
-    let quiet = Context {
-        quiet: true,
-        ..context.clone()
-    };
-    let coded = code_cmd::stored_or_coded(&quiet, &sources, args.codebook.as_deref())?;
-    for theme in &args.theme {
-        if coded.codebook.theme(theme).is_none() {
-            bail!(
-                "--theme {theme}: no such theme in {}",
-                coded.codebook.codebook.id
-            );
+
+    fn quote(&self, row: usize) -> anyhow::Result<Quote> {
+        match &self.quotes {
+            Quotes::Loaded(quotes) => Ok(quotes[row].clone()),
+            Quotes::File(path) => {
+                let (from, to) = self.table.line(row);
+                let mut line = vec![0; usize::try_from(to - from)?];
+                let mut file =
+                    File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
+                file.seek(SeekFrom::Start(from))?;
+                file.read_exact(&mut line)?;
+                serde_json::from_slice(&line).with_context(|| {
+                    format!(
+                        "{}: line of quote row {} is damaged",
+                        path.display(),
+                        row + 1
+                    )
+                })
+            }
         }
     }
-    let quotes: Vec<_> = coded.quotes.iter().map(|c| c.quote.clone()).collect();
-    let project = context.project.as_ref().filter(|_| args.paths.is_empty());
-    let index = match project {
-        Some(project) => QuoteIndex::open_or_build(&project.state_path("index"), &quotes)?,
-        None => QuoteIndex::in_memory(&quotes)?,
+}
+
+/// One search's answer.
+struct Answer {
+    total: usize,
+    by_theme: BTreeMap<String, usize>,
+    by_area: BTreeMap<String, usize>,
+    /// Best first, at most the limit: row and score.
+    hits: Vec<(usize, f64)>,
+    stems: HashSet<String>,
+}
+
+fn search(data: &Searchable, args: &SearchArgs, words: &str) -> anyhow::Result<Answer> {
+    let table = &data.table;
+    // Theme filters: any of the themes named and the themes of the categories named.
+    let theme_filter = !args.theme.is_empty() || !args.category.is_empty();
+    let category_themes = data
+        .codebook
+        .themes
+        .iter()
+        .filter(|t| args.category.contains(&t.category))
+        .map(|t| &t.id);
+    let wanted: Vec<u32> = args
+        .theme
+        .iter()
+        .chain(category_themes)
+        .filter_map(|theme| table.theme_id(theme))
+        .collect();
+    let mut conditions: Vec<(usize, Option<u32>)> = Vec::new();
+    for (name, value) in [
+        ("area", &args.area),
+        ("sector", &args.sector),
+        ("speaker", &args.speaker),
+    ] {
+        if let (Some(value), Some(column)) = (value, table.column(name)) {
+            conditions.push((column, table.columns[column].find(value)));
+        }
+    }
+    let passes = |row: usize| {
+        conditions
+            .iter()
+            .all(|&(c, id)| id.is_some_and(|id| table.columns[c].ids[row] == id))
+            && (!theme_filter || table.codes(row).any(|c| wanted.contains(&c.theme_id)))
     };
-    let (ranked, stems): (Vec<(f64, usize)>, HashSet<String>) = if args.query.trim().is_empty() {
-        (
-            (0..coded.quotes.len()).map(|i| (0.0, i)).collect(),
-            HashSet::new(),
-        )
+    let mut stems = HashSet::new();
+    let mut hits: Vec<(usize, f64)> = if words.trim().is_empty() {
+        (0..table.rows())
+            .filter(|&row| passes(row))
+            .map(|row| {
+                let best = table
+                    .codes(row)
+                    .filter(|c| wanted.contains(&c.theme_id))
+                    .map(|c| c.score)
+                    .fold(0.0, f64::max);
+                (row, best)
+            })
+            .collect()
     } else {
-        let query = index.parse_search(&args.query)?;
-        let mut stems = HashSet::new();
+        let query = data.index.parse_search(words)?;
         query.query_terms(&mut |term, _| {
             if let Some(text) = term.value().as_str() {
                 stems.insert(text.to_string());
             }
         });
-        for word in args
-            .query
-            .split_whitespace()
-            .filter_map(|w| w.strip_suffix('*'))
-        {
+        for word in words.split_whitespace().filter_map(|w| w.strip_suffix('*')) {
             stems.extend(tokens(word).into_iter().map(|t| t.stem));
         }
-        let ranked = index
-            .ranked(query.as_ref())?
+        data.index
+            .scored(query.as_ref())?
             .into_iter()
-            .map(|(s, i)| (f64::from(s), i))
-            .collect();
-        (ranked, stems)
+            .filter(|&(_, row)| passes(row))
+            .map(|(score, row)| (row, f64::from(score)))
+            .collect()
     };
-    let category_themes: Vec<&str> = coded
-        .codebook
-        .themes
-        .iter()
-        .filter(|t| args.category.contains(&t.category))
-        .map(|t| t.id.as_str())
-        .collect();
-    let same = |a: Option<&str>, b: &Option<String>| {
-        b.as_ref()
-            .is_none_or(|b| a.is_some_and(|a| a.eq_ignore_ascii_case(b)))
-    };
-    let mut hits: Vec<Hit<'_>> = ranked
-        .into_iter()
-        .map(|(score, i)| Hit {
-            quote: &coded.quotes[i],
-            score,
-        })
-        .filter(|h| {
-            let themes: Vec<&str> = h.quote.codes.iter().map(|c| c.theme.as_str()).collect();
-            (args.theme.is_empty() || args.theme.iter().any(|t| themes.contains(&t.as_str())))
-                && (args.category.is_empty() || category_themes.iter().any(|t| themes.contains(t)))
-                && same(h.quote.quote.area.as_deref(), &args.area)
-                && same(h.quote.quote.sector.as_deref(), &args.sector)
-                && same(h.quote.quote.speaker.as_deref(), &args.speaker)
-        })
-        .collect();
-    if args.query.trim().is_empty() {
-        // No words: the theme's quotes, best first.
-        let score = |h: &Hit<'_>| {
-            h.quote
-                .codes
-                .iter()
-                .filter(|c| {
-                    args.theme.contains(&c.theme) || category_themes.contains(&c.theme.as_str())
-                })
-                .map(|c| c.score)
-                .fold(0.0, f64::max)
-        };
-        for hit in &mut hits {
-            hit.score = score(hit);
+    let mut by_theme_id = vec![0usize; table.themes.len()];
+    let area = table.column("area");
+    let mut by_area_id = vec![0usize; area.map_or(0, |a| table.columns[a].values.len() + 1)];
+    for &(row, _) in &hits {
+        for code in table.codes(row) {
+            by_theme_id[code.theme_id as usize] += 1;
         }
-        hits.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.quote.quote.id.cmp(&b.quote.quote.id))
-        });
+        if let Some(area) = area {
+            by_area_id[table.columns[area].ids[row] as usize] += 1;
+        }
     }
-    let mut by_theme: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut by_area: BTreeMap<&str, usize> = BTreeMap::new();
-    for hit in &hits {
-        for code in &hit.quote.codes {
-            *by_theme.entry(code.theme.as_str()).or_default() += 1;
+    let by_theme = by_theme_id
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(id, n)| (table.themes[id].clone(), *n))
+        .collect();
+    let by_area = by_area_id
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(id, n)| {
+            let name = area.and_then(|a| table.columns[a].value(id as u32));
+            (name.unwrap_or("(none)").to_string(), *n)
+        })
+        .collect();
+    let total = hits.len();
+    let best_first = |a: &(usize, f64), b: &(usize, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if hits.len() > args.limit && args.limit > 0 {
+        hits.select_nth_unstable_by(args.limit - 1, best_first);
+    }
+    hits.truncate(args.limit);
+    hits.sort_by(best_first);
+    Ok(Answer {
+        total,
+        by_theme,
+        by_area,
+        hits,
+        stems,
+    })
+}
+
+fn answer_json(
+    data: &Searchable,
+    words: &str,
+    answer: &Answer,
+) -> anyhow::Result<serde_json::Value> {
+    let mut shown = Vec::with_capacity(answer.hits.len());
+    for &(row, score) in &answer.hits {
+        let q = data.quote(row)?;
+        let themes: Vec<&str> = data.table.codes(row).map(|c| c.theme).collect();
+        shown.push(serde_json::json!({
+            "id": q.id, "score": score, "text": q.text,
+            "snippet": snippet(&q.text, &answer.stems, "[", "]"),
+            "speaker": q.speaker.as_ref().or(q.speaker_hint.as_ref()), "role": q.role,
+            "area": q.area, "sector": q.sector,
+            "themes": themes,
+        }));
+    }
+    Ok(serde_json::json!({
+        "query": words, "total": answer.total,
+        "facets": {"themes": answer.by_theme, "areas": answer.by_area},
+        "hits": shown,
+    }))
+}
+
+pub fn run(context: &Context, args: &SearchArgs) -> anyhow::Result<()> {
+    if args.batch.is_none()
+        && args.query.trim().is_empty()
+        && args.theme.is_empty()
+        && args.category.is_empty()
+    {
+        bail!("give words to search for, or --theme / --category to list quotes");
+    }
+    let data = Searchable::open(context, args)?;
+    for theme in &args.theme {
+        if data.codebook.theme(theme).is_none() {
+            bail!(
+                "--theme {theme}: no such theme in {}",
+                data.codebook.codebook.id
+            );
         }
-        *by_area
-            .entry(hit.quote.quote.area.as_deref().unwrap_or("(none)"))
-            .or_default() += 1;
     }
     let mut stdout = std::io::stdout().lock();
-    if args.json {
-        let shown: Vec<serde_json::Value> = hits
-            .iter()
-            .take(args.limit)
-            .map(|h| {
-                let q = &h.quote.quote;
-                serde_json::json!({
-                    "id": q.id, "score": h.score, "text": q.text,
-                    "snippet": snippet(&q.text, &stems, "[", "]"),
-                    "speaker": q.speaker.as_ref().or(q.speaker_hint.as_ref()), "role": q.role,
-                    "area": q.area, "sector": q.sector,
-                    "themes": h.quote.codes.iter().map(|c| &c.theme).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        let value = serde_json::json!({
-            "query": args.query, "total": hits.len(),
-            "facets": {"themes": by_theme, "areas": by_area},
-            "hits": shown,
-        });
-        writeln!(stdout, "{value}")?;
+    if let Some(batch) = &args.batch {
+        let text = if batch.as_os_str() == "-" {
+            std::io::read_to_string(std::io::stdin())?
+        } else {
+            std::fs::read_to_string(batch)
+                .with_context(|| format!("{}: cannot read", batch.display()))?
+        };
+        for (number, words) in text.lines().enumerate() {
+            if words.trim().is_empty() {
+                continue;
+            }
+            let started = Instant::now();
+            let answer = search(&data, args, words)
+                .with_context(|| format!("{}:{}", batch.display(), number + 1))?;
+            let mut value = answer_json(&data, words, &answer)?;
+            if args.timings {
+                value["elapsed_us"] = serde_json::json!(started.elapsed().as_micros() as u64);
+            }
+            writeln!(stdout, "{value}")?;
+        }
         return Ok(());
     }
-    if hits.is_empty() {
+    let answer = search(&data, args, &args.query)?;
+    if args.json {
+        writeln!(stdout, "{}", answer_json(&data, &args.query, &answer)?)?;
+        return Ok(());
+    }
+    if answer.total == 0 {
         writeln!(stdout, "no quotes match")?;
         return Ok(());
     }
-    let mut theme_counts: Vec<(&str, usize)> = by_theme.into_iter().collect();
+    let mut theme_counts: Vec<(&str, usize)> = answer
+        .by_theme
+        .iter()
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect();
     theme_counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     let list = |counts: &[(&str, usize)]| {
         counts
@@ -200,20 +341,21 @@ pub fn run(context: &Context, args: &SearchArgs) -> anyhow::Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    writeln!(stdout, "{} quotes", hits.len())?;
+    writeln!(stdout, "{} quotes", answer.total)?;
     writeln!(stdout, "by theme: {}", list(&theme_counts))?;
-    writeln!(
-        stdout,
-        "by area: {}\n",
-        list(&by_area.into_iter().collect::<Vec<_>>())
-    )?;
+    let areas: Vec<(&str, usize)> = answer
+        .by_area
+        .iter()
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect();
+    writeln!(stdout, "by area: {}\n", list(&areas))?;
     let (open, close) = if std::io::stdout().is_terminal() {
         ("\x1b[1;33m", "\x1b[0m")
     } else {
         ("[", "]")
     };
-    for hit in hits.iter().take(args.limit) {
-        let q = &hit.quote.quote;
+    for &(row, score) in &answer.hits {
+        let q = data.quote(row)?;
         let who: Vec<&str> = [
             q.speaker.as_deref().or(q.speaker_hint.as_deref()),
             q.role.as_deref(),
@@ -222,16 +364,16 @@ pub fn run(context: &Context, args: &SearchArgs) -> anyhow::Result<()> {
         .into_iter()
         .flatten()
         .collect();
-        let themes: Vec<&str> = hit.quote.codes.iter().map(|c| c.theme.as_str()).collect();
-        writeln!(stdout, "{}  {}  ({:.2})", q.id, who.join(", "), hit.score)?;
-        writeln!(stdout, "  {}", snippet(&q.text, &stems, open, close))?;
+        let themes: Vec<&str> = data.table.codes(row).map(|c| c.theme).collect();
+        writeln!(stdout, "{}  {}  ({:.2})", q.id, who.join(", "), score)?;
+        writeln!(stdout, "  {}", snippet(&q.text, &answer.stems, open, close))?;
         if !themes.is_empty() {
             writeln!(stdout, "  themes: {}", themes.join(", "))?;
         }
         writeln!(stdout)?;
     }
-    if hits.len() > args.limit {
-        writeln!(stdout, "... {} more (--limit)", hits.len() - args.limit)?;
+    if answer.total > args.limit {
+        writeln!(stdout, "... {} more (--limit)", answer.total - args.limit)?;
     }
     Ok(())
 }

@@ -590,23 +590,52 @@ mod tests {
     }
 
     #[test]
-    fn a_stored_index_is_reused_until_the_quotes_change() {
+    fn a_stored_index_keeps_rows_right_when_sources_come_and_go() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("index");
-        let first = [quote("q:1", "tired", None)];
-        let index = QuoteIndex::open_or_build(&path, &first).expect("build");
-        assert_eq!(index.document_count(), 1);
-        let stamp = std::fs::read_to_string(path.join("quotes.fingerprint")).expect("fingerprint");
+        let a = [
+            quote("a:1", "tired staff", None),
+            quote("a:2", "budget", None),
+        ];
+        let b = [quote("b:1", "tired again", None)];
+        let part = |serial, first_row| crate::index::Part { serial, first_row };
+        let index = QuoteIndex::create(&path, &[(part(0, 0), &a[..]), (part(1, 2), &b[..])])
+            .expect("build");
+        let tired = index.parse_search("tired").expect("query");
+        let mut rows: Vec<usize> = index
+            .matching(tired.as_ref())
+            .expect("search")
+            .into_iter()
+            .collect();
+        rows.sort_unstable();
+        assert_eq!(rows, [0, 2]);
         drop(index);
-        let again = QuoteIndex::open_or_build(&path, &first).expect("reopen");
-        assert_eq!(again.document_count(), 1);
-        drop(again);
-        let second = [quote("q:1", "tired", None), quote("q:2", "exhausted", None)];
-        let rebuilt = QuoteIndex::open_or_build(&path, &second).expect("rebuild");
-        assert_eq!(rebuilt.document_count(), 2);
-        assert_ne!(
-            std::fs::read_to_string(path.join("quotes.fingerprint")).expect("fingerprint"),
-            stamp
-        );
+        // A new source sorts first: a and b move down a row without being rewritten; b
+        // changes and is replaced under a new serial.
+        let c = [quote("c:1", "nobody is tired here", None)];
+        let b2 = [quote("b:1", "fine now", None)];
+        let layout = [part(2, 0), part(0, 1), part(3, 3)];
+        let index = QuoteIndex::open(&path, &[part(0, 0), part(1, 2)], 3)
+            .expect("open")
+            .update(
+                &[1],
+                &[(part(2, 0), &c[..]), (part(3, 3), &b2[..])],
+                &layout,
+                4,
+            )
+            .expect("update");
+        assert_eq!(index.document_count(), 4);
+        let tired = index.parse_search("tired").expect("query");
+        let mut rows: Vec<usize> = index
+            .matching(tired.as_ref())
+            .expect("search")
+            .into_iter()
+            .collect();
+        rows.sort_unstable();
+        assert_eq!(rows, [0, 1]);
+        let mut scored = index.scored(tired.as_ref()).expect("scored");
+        scored.sort_by_key(|s| s.1);
+        assert_eq!(scored.iter().map(|s| s.1).collect::<Vec<_>>(), [0, 1]);
+        assert!(scored.iter().all(|s| s.0 > 0.0));
     }
 }

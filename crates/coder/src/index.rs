@@ -1,9 +1,10 @@
 //! A tantivy index over quotes: stemmed `text` and `context`, attributes as exact-match
 //! facets, and each quote's position in the quote list as a fast field.
 //!
-//! The index is derived data. A project keeps it in `.verbatim/index` next to a
-//! fingerprint of the quotes it was built from, and rebuilds it when they change; one-off
-//! runs build it in memory.
+//! The index is derived data. A project keeps it in `.verbatim/index`; one-off runs build
+//! it in memory. Documents are keyed by their source's serial number and their position
+//! in the source, not by their row in the quote list, so that adding, changing or removing
+//! one source touches only that source's documents.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -12,7 +13,7 @@ use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{Query, QueryParser};
 use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 use verbatim_model::Quote;
@@ -31,13 +32,28 @@ pub const ATTRIBUTE_FIELDS: [&str; 7] = [
     "round",
 ];
 
-const FINGERPRINT_FILE: &str = "quotes.fingerprint";
+/// How many bits of a document key hold the quote's position within its source.
+const POSITION_BITS: u32 = 32;
+
+/// A source's quotes as the index holds them: a serial number that names the source's
+/// documents for as long as they stay in the index, and the row of its first quote in the
+/// project's quote list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    /// Never reused within one index while the source's documents are in it.
+    pub serial: u64,
+    /// Row of the source's first quote.
+    pub first_row: u32,
+}
 
 /// The fields of the quote index.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// Position of the quote in the list it was indexed from.
-    pub ordinal: Field,
+    /// `serial << 32 | position within the source`: stable while the source is unchanged,
+    /// so rows can move without rewriting documents.
+    pub key: Field,
+    /// The source's serial, for deleting its documents.
+    pub serial: Field,
     /// Quote id.
     pub id: Field,
     /// The quote's words, stemmed.
@@ -51,6 +67,8 @@ pub struct QuoteIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// First row per serial (`u32::MAX`: no such source).
+    first_rows: Vec<u32>,
     quotes: usize,
 }
 
@@ -61,7 +79,8 @@ fn schema() -> Schema {
             .set_tokenizer(ANALYZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
-    builder.add_u64_field("ordinal", FAST | STORED);
+    builder.add_u64_field("key", FAST);
+    builder.add_u64_field("serial", INDEXED);
     builder.add_text_field("id", STRING | STORED);
     builder.add_text_field("text", stemmed.clone());
     builder.add_text_field("context", stemmed);
@@ -71,80 +90,116 @@ fn schema() -> Schema {
     builder.build()
 }
 
+/// Memory per indexing thread.
+const WRITER_MEMORY: usize = 120_000_000;
+
 impl QuoteIndex {
-    /// Builds an index in memory.
+    /// Builds an index in memory; rows are positions in `quotes`.
     pub fn in_memory(quotes: &[Quote]) -> Result<Self, CoderError> {
         let index = Index::create_in_ram(schema());
-        Self::fill(index, quotes)
+        register(&index);
+        let part = Part {
+            serial: 0,
+            first_row: 0,
+        };
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
+        add_documents(&writer, &index.schema(), part, quotes)?;
+        writer.commit()?;
+        Self::with_reader(index, &[part], quotes.len())
     }
 
-    /// Opens the index stored in `dir` if it was built from exactly these quotes, or
-    /// rebuilds it there.
-    pub fn open_or_build(dir: &Path, quotes: &[Quote]) -> Result<Self, CoderError> {
-        let fingerprint = fingerprint(quotes);
-        let stored = std::fs::read_to_string(dir.join(FINGERPRINT_FILE)).unwrap_or_default();
-        if stored.trim() == fingerprint
-            && let Ok(index) = Index::open_in_dir(dir)
-        {
-            register(&index);
-            let reader = index
-                .reader_builder()
-                .reload_policy(ReloadPolicy::Manual)
-                .try_into()?;
-            let fields = fields(&index.schema())?;
-            let opened = QuoteIndex {
-                index,
-                reader,
-                fields,
-                quotes: quotes.len(),
-            };
-            if opened.document_count() == quotes.len() as u64 {
-                return Ok(opened);
-            }
-        }
+    /// Creates a new index in `dir` (replacing whatever is there) from sources' quotes.
+    pub fn create(dir: &Path, parts: &[(Part, &[Quote])]) -> Result<Self, CoderError> {
         if dir.exists() {
             std::fs::remove_dir_all(dir)?;
         }
         std::fs::create_dir_all(dir)?;
         let index = Index::create_in_dir(dir, schema())?;
-        let built = Self::fill(index, quotes)?;
-        std::fs::write(dir.join(FINGERPRINT_FILE), format!("{fingerprint}\n"))?;
-        Ok(built)
-    }
-
-    fn fill(index: Index, quotes: &[Quote]) -> Result<Self, CoderError> {
         register(&index);
-        let fields = fields(&index.schema())?;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let mut writer =
+            index.writer_with_num_threads::<TantivyDocument>(threads, threads * WRITER_MEMORY)?;
         let schema = index.schema();
-        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
-        for (ordinal, quote) in quotes.iter().enumerate() {
-            let mut document = TantivyDocument::default();
-            document.add_u64(fields.ordinal, ordinal as u64);
-            document.add_text(fields.id, &quote.id);
-            document.add_text(fields.text, &quote.text);
-            if let Some(context) = &quote.context {
-                document.add_text(fields.context, context);
-            }
-            for name in ATTRIBUTE_FIELDS {
-                let value = attribute(quote, name);
-                if let (Some(value), Ok(field)) = (value, schema.get_field(name)) {
-                    document.add_text(field, value);
-                }
-            }
-            writer.add_document(document)?;
+        for (part, quotes) in parts {
+            add_documents(&writer, &schema, *part, quotes)?;
         }
         writer.commit()?;
+        writer.wait_merging_threads()?;
+        let layout: Vec<Part> = parts.iter().map(|(p, _)| *p).collect();
+        let quotes = parts.iter().map(|(_, q)| q.len()).sum();
+        Self::with_reader(index, &layout, quotes)
+    }
+
+    /// Opens the index in `dir` whose sources now sit at `layout` in a list of `quotes`
+    /// rows.
+    pub fn open(dir: &Path, layout: &[Part], quotes: usize) -> Result<Self, CoderError> {
+        let index = Index::open_in_dir(dir)?;
+        register(&index);
+        Self::with_reader(index, layout, quotes)
+    }
+
+    /// Removes the documents of sources `removed` and adds `added`, then reopens with the
+    /// new `layout` of `quotes` rows.
+    pub fn update(
+        self,
+        removed: &[u64],
+        added: &[(Part, &[Quote])],
+        layout: &[Part],
+        quotes: usize,
+    ) -> Result<Self, CoderError> {
+        let index = self.index;
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
+        for serial in removed {
+            writer.delete_term(Term::from_field_u64(self.fields.serial, *serial));
+        }
+        let schema = index.schema();
+        for (part, quotes) in added {
+            add_documents(&writer, &schema, *part, quotes)?;
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        Self::with_reader(index, layout, quotes)
+    }
+
+    fn with_reader(index: Index, layout: &[Part], quotes: usize) -> Result<Self, CoderError> {
+        let fields = fields(&index.schema())?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         reader.reload()?;
+        let size = layout
+            .iter()
+            .map(|p| p.serial as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let mut first_rows = vec![u32::MAX; size];
+        for part in layout {
+            first_rows[part.serial as usize] = part.first_row;
+        }
         Ok(QuoteIndex {
             index,
             reader,
             fields,
-            quotes: quotes.len(),
+            first_rows,
+            quotes,
         })
+    }
+
+    /// The row a document key stands for, if its source is in the layout.
+    fn row(&self, key: u64) -> Option<usize> {
+        let serial = usize::try_from(key >> POSITION_BITS).ok()?;
+        let first = *self.first_rows.get(serial)?;
+        let row = first.checked_add((key & u64::from(u32::MAX)) as u32)?;
+        (first != u32::MAX && (row as usize) < self.quotes).then_some(row as usize)
+    }
+
+    fn key_columns(&self, searcher: &tantivy::Searcher) -> Result<Vec<Column<u64>>, CoderError> {
+        Ok(searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.fast_fields().u64("key"))
+            .collect::<Result<_, _>>()?)
     }
 
     /// The index's fields.
@@ -171,15 +226,11 @@ impl QuoteIndex {
     pub fn matching(&self, query: &dyn Query) -> Result<HashSet<usize>, CoderError> {
         let searcher = self.reader.searcher();
         let found = searcher.search(query, &DocSetCollector)?;
-        let columns: Vec<Column<u64>> = searcher
-            .segment_readers()
-            .iter()
-            .map(|segment| segment.fast_fields().u64("ordinal"))
-            .collect::<Result<_, _>>()?;
+        let columns = self.key_columns(&searcher)?;
         Ok(found
             .into_iter()
             .filter_map(|address| columns[address.segment_ord as usize].first(address.doc_id))
-            .map(|ordinal| ordinal as usize)
+            .filter_map(|key| self.row(key))
             .collect())
     }
 
@@ -191,21 +242,35 @@ impl QuoteIndex {
             .unwrap_or(usize::MAX)
             .max(1);
         let found = searcher.search(query, &TopDocs::with_limit(limit).order_by_score())?;
-        let columns: Vec<Column<u64>> = searcher
-            .segment_readers()
-            .iter()
-            .map(|segment| segment.fast_fields().u64("ordinal"))
-            .collect::<Result<_, _>>()?;
+        let columns = self.key_columns(&searcher)?;
         let mut ranked: Vec<(f32, usize)> = found
             .into_iter()
             .filter_map(|(score, address)| {
                 columns[address.segment_ord as usize]
                     .first(address.doc_id)
-                    .map(|o| (score, o as usize))
+                    .and_then(|key| self.row(key))
+                    .map(|row| (score, row))
             })
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         Ok(ranked)
+    }
+
+    /// Every quote matching `query` with its BM25 score, as (score, row), unordered:
+    /// cheaper than [`QuoteIndex::ranked`] when the caller filters or keeps only a few.
+    pub fn scored(&self, query: &dyn Query) -> Result<Vec<(f32, usize)>, CoderError> {
+        let searcher = self.reader.searcher();
+        let columns = self.key_columns(&searcher)?;
+        let found = searcher.search(query, &AllScored)?;
+        Ok(found
+            .into_iter()
+            .filter_map(|(segment, doc, score)| {
+                columns[segment as usize]
+                    .first(doc)
+                    .and_then(|key| self.row(key))
+                    .map(|row| (score, row))
+            })
+            .collect())
     }
 
     /// Parses a reader's search: words (stemmed), `"phrases"`, `AND`/`OR`/`NOT`, `-word`,
@@ -227,9 +292,40 @@ impl QuoteIndex {
     }
 }
 
+fn add_documents(
+    writer: &tantivy::IndexWriter<TantivyDocument>,
+    schema: &Schema,
+    part: Part,
+    quotes: &[Quote],
+) -> Result<(), CoderError> {
+    let fields = fields(schema)?;
+    let attribute_fields: Vec<(&str, Field)> = ATTRIBUTE_FIELDS
+        .iter()
+        .filter_map(|name| schema.get_field(name).ok().map(|f| (*name, f)))
+        .collect();
+    for (position, quote) in quotes.iter().enumerate() {
+        let mut document = TantivyDocument::default();
+        document.add_u64(fields.key, part.serial << POSITION_BITS | position as u64);
+        document.add_u64(fields.serial, part.serial);
+        document.add_text(fields.id, &quote.id);
+        document.add_text(fields.text, &quote.text);
+        if let Some(context) = &quote.context {
+            document.add_text(fields.context, context);
+        }
+        for (name, field) in &attribute_fields {
+            if let Some(value) = attribute(quote, name) {
+                document.add_text(*field, value);
+            }
+        }
+        writer.add_document(document)?;
+    }
+    Ok(())
+}
+
 fn fields(schema: &Schema) -> Result<Fields, CoderError> {
     Ok(Fields {
-        ordinal: schema.get_field("ordinal")?,
+        key: schema.get_field("key")?,
+        serial: schema.get_field("serial")?,
         id: schema.get_field("id")?,
         text: schema.get_field("text")?,
         context: schema.get_field("context")?,
@@ -250,22 +346,46 @@ pub fn attribute<'q>(quote: &'q Quote, name: &str) -> Option<&'q str> {
     }
 }
 
-/// FNV-1a over the quotes' serialised fields that the index holds.
-fn fingerprint(quotes: &[Quote]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |bytes: &[u8]| {
-        for byte in bytes.iter().chain(&[0xff]) {
-            hash ^= u64::from(*byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    };
-    for quote in quotes {
-        feed(quote.id.as_bytes());
-        feed(quote.text.as_bytes());
-        feed(quote.context.as_deref().unwrap_or("").as_bytes());
-        for name in ATTRIBUTE_FIELDS {
-            feed(attribute(quote, name).unwrap_or("").as_bytes());
-        }
+/// Collects every matching document with its score.
+struct AllScored;
+
+struct SegmentScored {
+    segment: u32,
+    found: Vec<(u32, u32, f32)>,
+}
+
+impl tantivy::collector::Collector for AllScored {
+    type Fruit = Vec<(u32, u32, f32)>;
+    type Child = SegmentScored;
+
+    fn for_segment(
+        &self,
+        segment: tantivy::SegmentOrdinal,
+        _reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentScored> {
+        Ok(SegmentScored {
+            segment,
+            found: Vec::new(),
+        })
     }
-    format!("{}:{hash:016x}", quotes.len())
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(u32, u32, f32)>>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl tantivy::collector::SegmentCollector for SegmentScored {
+    type Fruit = Vec<(u32, u32, f32)>;
+
+    fn collect(&mut self, doc: tantivy::DocId, score: tantivy::Score) {
+        self.found.push((self.segment, doc, score));
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.found
+    }
 }

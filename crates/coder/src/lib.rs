@@ -50,4 +50,4 @@ pub use compile::{
 };
 pub use error::CoderError;
 pub use explain::{evidence_stems, highlight};
-pub use index::{ATTRIBUTE_FIELDS, Fields, QuoteIndex, attribute};
+pub use index::{ATTRIBUTE_FIELDS, Fields, Part, QuoteIndex, attribute};

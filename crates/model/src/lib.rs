@@ -29,6 +29,7 @@ mod jsonl;
 mod name;
 mod quote;
 mod roster;
+mod table;
 
 pub use atomic::write_atomic;
 pub use codebook::{Category, Codebook, CodebookInfo, Rule, Theme, parse_toml};
@@ -38,3 +39,4 @@ pub use jsonl::{read_jsonl, read_jsonl_str, write_jsonl, write_jsonl_to};
 pub use name::{normalise_name, strip_titles};
 pub use quote::Quote;
 pub use roster::{ROSTER_COLUMNS, Resolution, Roster, Speaker};
+pub use table::{Column, FileStamp, QuoteTable, SourceEntry, TableCode};

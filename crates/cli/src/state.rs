@@ -1,0 +1,571 @@
+//! A project's derived state under `.verbatim/`: `quotes.jsonl`, `codings.jsonl`, the quote
+//! table (`table.bin`) and the index, brought up to date with as little work as the
+//! changes allow.
+//!
+//! Each source's quotes and automatic codings depend only on that file and on the inputs
+//! every source shares (configuration, roster, codebook, Verbatim's version). So when the
+//! shared inputs are unchanged, a source whose size and modification time are unchanged is
+//! carried over byte for byte: its lines are copied from the old files, its rows from the
+//! old table and its documents stay in the index. Only new and changed sources are read,
+//! coded (against a small index of their own quotes: a quote's codes never depend on
+//! other quotes) and added to the index. Anything unexpected (no table, a damaged one,
+//! files edited by hand, a different codebook) rebuilds everything.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use verbatim_coder::{Coder, Part, QuoteIndex, attribute};
+use verbatim_ingest::document_ids;
+use verbatim_model::{
+    Code, Codebook, Coding, FileStamp, Origin, Quote, QuoteTable, SourceEntry, read_jsonl,
+    read_jsonl_str, write_atomic,
+};
+
+use crate::code_cmd::AUTO_CODER;
+use crate::config::{CONFIG_FILE, Context, Project};
+use crate::ingest_cmd::{self, SourceArgs};
+use crate::sources::SourceFile;
+use crate::{codebook_cmd, progress};
+
+/// Attribute columns of the quote table, in order.
+pub const TABLE_COLUMNS: [&str; 8] = [
+    "speaker",
+    "role",
+    "organisation",
+    "area",
+    "sector",
+    "source",
+    "round",
+    "speaker_hint",
+];
+
+/// A quote's value for a table column.
+pub fn column_value<'q>(quote: &'q Quote, column: &str) -> Option<&'q str> {
+    match column {
+        "speaker_hint" => quote.speaker_hint.as_deref(),
+        name => attribute(quote, name),
+    }
+}
+
+/// Rebuild everything when more than this share of the rows would be new.
+const REBUILD_SHARE: f64 = 0.3;
+
+/// The project's state after [`refresh`].
+pub struct Refreshed {
+    pub codebook: Codebook,
+    pub table: QuoteTable,
+    /// Sources read this time (all of them on a rebuild).
+    pub read: usize,
+    /// Sources carried over unchanged.
+    pub kept: usize,
+}
+
+/// Paths of the state files.
+pub struct StatePaths {
+    pub quotes: PathBuf,
+    pub codings: PathBuf,
+    pub table: PathBuf,
+    pub index: PathBuf,
+    generation: PathBuf,
+}
+
+impl StatePaths {
+    pub fn of(project: &Project) -> Self {
+        StatePaths {
+            quotes: project.state_path("quotes.jsonl"),
+            codings: project.state_path("codings.jsonl"),
+            table: project.state_path("table.bin"),
+            index: project.state_path("index"),
+            generation: project.state_path("index").join("generation"),
+        }
+    }
+}
+
+/// Brings the project's state up to date and returns it.
+pub fn refresh(context: &Context, project: &Project) -> anyhow::Result<Refreshed> {
+    let (codebook, codebook_path) = codebook_cmd::load(context, None)?;
+    let paths = StatePaths::of(project);
+    let files = ingest_cmd::list_files(context, &SourceArgs::default())?;
+    let names: Vec<&Path> = files.iter().map(|f| Path::new(f.name.as_str())).collect();
+    let ids = document_ids(&names);
+    let stamps: Vec<Option<FileStamp>> = files.iter().map(|f| FileStamp::of(&f.path)).collect();
+    let inputs = inputs_fingerprint(project, &codebook_path)?;
+    let old = load_table(&paths).filter(|t| t.inputs == inputs);
+
+    let kept: HashMap<&str, &SourceEntry> = old
+        .iter()
+        .flat_map(|t| &t.sources)
+        .map(|s| (s.name.as_str(), s))
+        .collect();
+    let reused: Vec<Option<&SourceEntry>> = files
+        .iter()
+        .zip(&ids)
+        .zip(&stamps)
+        .map(|((file, id), stamp)| {
+            kept.get(file.name.as_str())
+                .copied()
+                .filter(|s| Some(s.stamp) == *stamp && s.document == *id)
+        })
+        .collect();
+    if let Some(old) = &old {
+        let unchanged = reused.iter().flatten().count();
+        if unchanged == files.len() && old.sources.len() == files.len() {
+            return Ok(Refreshed {
+                codebook,
+                table: old.clone(),
+                read: 0,
+                kept: unchanged,
+            });
+        }
+    }
+    let coder = Coder::new(&codebook)?;
+    let old_rows = old.as_ref().map_or(0, |t| t.rows());
+    let kept_rows: usize = reused.iter().flatten().map(|s| s.rows as usize).sum();
+    let incremental = old.is_some()
+        && (old_rows.saturating_sub(kept_rows) as f64) <= REBUILD_SHARE * old_rows.max(1) as f64;
+    let (old, reused) = if incremental {
+        (old.as_ref(), reused)
+    } else {
+        (None, vec![None; files.len()])
+    };
+
+    // Read the sources that are new or changed.
+    let to_read: Vec<usize> = (0..files.len()).filter(|&i| reused[i].is_none()).collect();
+    let ingestion = ingest_cmd::ingest_listed(
+        context,
+        &SourceArgs::default(),
+        to_read.iter().map(|&i| files[i].clone()).collect(),
+        &to_read.iter().map(|&i| ids[i].clone()).collect::<Vec<_>>(),
+    )?;
+    ingest_cmd::print_warnings(context, &ingestion);
+    let fresh: BTreeMap<usize, Vec<Quote>> = to_read
+        .iter()
+        .copied()
+        .zip(ingestion.files.into_iter().map(|(_, i)| i.quotes))
+        .collect();
+
+    // Rows and serials of the new layout.
+    let mut next_serial = old
+        .and_then(|t| t.sources.iter().map(|s| s.serial + 1).max())
+        .unwrap_or(0);
+    let mut layout = Vec::with_capacity(files.len());
+    let mut row = 0u32;
+    for (i, old_entry) in reused.iter().enumerate() {
+        let serial = match old_entry {
+            Some(entry) => entry.serial,
+            None => {
+                next_serial += 1;
+                next_serial - 1
+            }
+        };
+        layout.push(Part {
+            serial,
+            first_row: row,
+        });
+        let rows = old_entry.map_or_else(|| fresh[&i].len() as u32, |e| e.rows);
+        row = row
+            .checked_add(rows)
+            .context("more than 4 billion quotes in one project")?;
+    }
+    let total_rows = row as usize;
+
+    // Index and code.
+    let manual = manual_codings(&paths, old)?;
+    let added: Vec<(Part, &[Quote])> = fresh
+        .iter()
+        .map(|(&i, quotes)| (layout[i], quotes.as_slice()))
+        .collect();
+    let generation = next_generation(&paths);
+    let auto: Vec<Vec<Code>> = match old {
+        Some(old) => {
+            let new_quotes: Vec<Quote> = fresh.values().flatten().cloned().collect();
+            let small = QuoteIndex::in_memory(&new_quotes)?;
+            let coded = coder.code(&small)?;
+            let old_layout = layout_of(old);
+            let removed: Vec<u64> = old
+                .sources
+                .iter()
+                .filter(|s| !reused.iter().flatten().any(|r| r.serial == s.serial))
+                .map(|s| s.serial)
+                .collect();
+            QuoteIndex::open(&paths.index, &old_layout, old.rows())?
+                .update(&removed, &added, &layout, total_rows)?;
+            coded
+        }
+        None => {
+            let bar = progress::spinner("indexing and coding", context.quiet);
+            let index = QuoteIndex::create(&paths.index, &added)?;
+            let coded = coder.code(&index)?;
+            bar.finish_and_clear();
+            coded
+        }
+    };
+    std::fs::write(&paths.generation, format!("{generation}\n"))
+        .with_context(|| format!("{}: cannot write", paths.generation.display()))?;
+
+    // Codes of the new quotes, manual first.
+    let manual_by_quote = codes_by_quote(&manual);
+    let mut auto = auto.into_iter();
+    let mut fresh_codes: BTreeMap<usize, Vec<Vec<Code>>> = BTreeMap::new();
+    for (&i, quotes) in &fresh {
+        let codes = quotes
+            .iter()
+            .map(|quote| {
+                let auto = auto.next().unwrap_or_default();
+                merge(manual_by_quote.get(quote.id.as_str()), auto)
+            })
+            .collect();
+        fresh_codes.insert(i, codes);
+    }
+
+    let mut table = QuoteTable::new(&TABLE_COLUMNS);
+    table.inputs = inputs;
+    table.index = generation.to_string();
+    write_quotes(&paths, old, &files, &reused, &fresh, &mut table)?;
+    write_codings(
+        &paths,
+        old,
+        &manual,
+        &reused,
+        &fresh,
+        &fresh_codes,
+        &mut table,
+    )?;
+    for (i, file) in files.iter().enumerate() {
+        let entry = &mut table.sources[i];
+        entry.name = file.name.clone();
+        entry.stamp = stamps[i].unwrap_or_default();
+        entry.document = ids[i].clone();
+        entry.serial = layout[i].serial;
+    }
+    fill_rows(&mut table, old, &reused, &fresh, &fresh_codes);
+    table.quotes_file = FileStamp::of(&paths.quotes).unwrap_or_default();
+    table.codings_file = FileStamp::of(&paths.codings).unwrap_or_default();
+    let bytes = table.to_bytes();
+    write_atomic(&paths.table, |w| w.write_all(&bytes))?;
+    Ok(Refreshed {
+        codebook,
+        table,
+        read: to_read.len(),
+        kept: files.len() - to_read.len(),
+    })
+}
+
+/// Where each source's documents sit in the table's rows.
+pub fn layout_of(table: &QuoteTable) -> Vec<Part> {
+    table
+        .sources
+        .iter()
+        .map(|s| Part {
+            serial: s.serial,
+            first_row: s.first_row,
+        })
+        .collect()
+}
+
+/// The stored table when it is whole and matches the files beside it.
+pub fn load_table(paths: &StatePaths) -> Option<QuoteTable> {
+    let table = QuoteTable::from_bytes(&std::fs::read(&paths.table).ok()?)?;
+    let generation = std::fs::read_to_string(&paths.generation).ok()?;
+    (FileStamp::of(&paths.quotes) == Some(table.quotes_file)
+        && FileStamp::of(&paths.codings) == Some(table.codings_file)
+        && generation.trim() == table.index)
+        .then_some(table)
+}
+
+/// Everything every source's quotes and codes depend on besides the source itself.
+fn inputs_fingerprint(project: &Project, codebook: &Path) -> anyhow::Result<String> {
+    let mut hash = Fnv::default();
+    hash.feed(env!("CARGO_PKG_VERSION").as_bytes());
+    let mut inputs = vec![project.root.join(CONFIG_FILE), codebook.to_path_buf()];
+    inputs.extend(project.config.roster.as_ref().map(|r| project.resolve(r)));
+    for path in inputs {
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+        hash.feed(path.to_string_lossy().as_bytes());
+        hash.feed(&bytes);
+    }
+    Ok(format!("{:016x}", hash.0))
+}
+
+#[derive(Debug)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn feed(&mut self, bytes: &[u8]) {
+        for byte in bytes.iter().chain(&[0xff]) {
+            self.0 ^= u64::from(*byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A generation number for the index, different from the one on disk.
+fn next_generation(paths: &StatePaths) -> u64 {
+    let previous = std::fs::read_to_string(&paths.generation)
+        .ok()
+        .and_then(|g| g.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    previous.wrapping_add(1)
+}
+
+/// Manual codings: from the start of the codings file when the old table says where they
+/// end, else from the whole file.
+fn manual_codings(paths: &StatePaths, old: Option<&QuoteTable>) -> anyhow::Result<Vec<Coding>> {
+    if !paths.codings.exists() {
+        return Ok(Vec::new());
+    }
+    let codings: Vec<Coding> = match old {
+        Some(old) => {
+            let mut bytes = vec![0; usize::try_from(old.manual_coding_bytes)?];
+            File::open(&paths.codings)
+                .and_then(|mut f| f.read_exact(&mut bytes))
+                .with_context(|| format!("{}: cannot read", paths.codings.display()))?;
+            read_jsonl_str(&String::from_utf8(bytes)?, &paths.codings)?
+        }
+        None => read_jsonl(&paths.codings)?,
+    };
+    Ok(codings
+        .into_iter()
+        .filter(|c| c.origin == Origin::Manual)
+        .collect())
+}
+
+/// Stored codings as each quote's codes, in file order.
+pub fn codes_by_quote(codings: &[Coding]) -> HashMap<&str, Vec<Code>> {
+    let mut by_quote: HashMap<&str, Vec<Code>> = HashMap::new();
+    for coding in codings {
+        by_quote
+            .entry(coding.quote.as_str())
+            .or_default()
+            .push(coding.to_code());
+    }
+    by_quote
+}
+
+/// A quote's codes: manual ones as written, then automatic ones for other themes.
+pub fn merge(manual: Option<&Vec<Code>>, auto: Vec<Code>) -> Vec<Code> {
+    let mut codes: Vec<Code> = manual.cloned().unwrap_or_default();
+    let manual_themes: Vec<String> = codes.iter().map(|m| m.theme.clone()).collect();
+    codes.extend(
+        auto.into_iter()
+            .filter(|a| !manual_themes.contains(&a.theme)),
+    );
+    sort_codes(&mut codes);
+    codes
+}
+
+/// Orders a quote's codes as every command shows them: manual first, then by score, then
+/// by theme.
+pub fn sort_codes(codes: &mut [Code]) {
+    codes.sort_by(|a, b| {
+        (b.origin == Origin::Manual)
+            .cmp(&(a.origin == Origin::Manual))
+            .then(b.score.total_cmp(&a.score))
+            .then_with(|| a.theme.cmp(&b.theme))
+    });
+}
+
+/// Counts bytes written through it.
+struct Counting<'w> {
+    inner: &'w mut dyn Write,
+    written: u64,
+}
+
+impl Write for Counting<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn copy_range(from: &mut File, range: (u64, u64), to: &mut Counting<'_>) -> std::io::Result<()> {
+    from.seek(SeekFrom::Start(range.0))?;
+    let copied = std::io::copy(&mut from.take(range.1 - range.0), to)?;
+    if copied != range.1 - range.0 {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "shorter than the quote table says",
+        ));
+    }
+    Ok(())
+}
+
+/// Writes `quotes.jsonl`, copying kept sources' lines, and records each source's rows and
+/// byte range and each new row's line end in `table` (kept rows are filled later).
+fn write_quotes(
+    paths: &StatePaths,
+    old: Option<&QuoteTable>,
+    files: &[SourceFile],
+    reused: &[Option<&SourceEntry>],
+    fresh: &BTreeMap<usize, Vec<Quote>>,
+    table: &mut QuoteTable,
+) -> anyhow::Result<()> {
+    let mut old_file = match old {
+        Some(_) => Some(
+            File::open(&paths.quotes)
+                .with_context(|| format!("{}: cannot read", paths.quotes.display()))?,
+        ),
+        None => None,
+    };
+    let mut line_ends: Vec<u64> = Vec::with_capacity(table.rows());
+    let mut entries = Vec::with_capacity(files.len());
+    let mut first_row = 0u32;
+    write_atomic(&paths.quotes, |w| {
+        let mut out = Counting {
+            inner: w,
+            written: 0,
+        };
+        for (i, entry) in reused.iter().enumerate() {
+            let start = out.written;
+            let rows = match (entry, old, old_file.as_mut()) {
+                (Some(entry), Some(old), Some(file)) => {
+                    copy_range(file, entry.quote_bytes, &mut out)?;
+                    let shift = start.wrapping_sub(entry.quote_bytes.0);
+                    let first = entry.first_row as usize;
+                    for row in first..first + entry.rows as usize {
+                        line_ends.push(old.offsets[row + 1].wrapping_add(shift));
+                    }
+                    entry.rows
+                }
+                _ => {
+                    let quotes = &fresh[&i];
+                    for quote in quotes {
+                        serde_json::to_writer(&mut out, quote)?;
+                        out.write_all(b"\n")?;
+                        line_ends.push(out.written);
+                    }
+                    quotes.len() as u32
+                }
+            };
+            entries.push(SourceEntry {
+                name: String::new(),
+                stamp: FileStamp::default(),
+                document: String::new(),
+                serial: 0,
+                first_row,
+                rows,
+                quote_bytes: (start, out.written),
+                coding_bytes: (0, 0),
+            });
+            first_row += rows;
+        }
+        Ok(())
+    })?;
+    table.sources = entries;
+    table.offsets = std::iter::once(0).chain(line_ends).collect();
+    Ok(())
+}
+
+/// Writes `codings.jsonl`: manual codings, then each source's automatic codings (copied
+/// for kept sources).
+fn write_codings(
+    paths: &StatePaths,
+    old: Option<&QuoteTable>,
+    manual: &[Coding],
+    reused: &[Option<&SourceEntry>],
+    fresh: &BTreeMap<usize, Vec<Quote>>,
+    fresh_codes: &BTreeMap<usize, Vec<Vec<Code>>>,
+    table: &mut QuoteTable,
+) -> anyhow::Result<()> {
+    let mut old_file = match old {
+        Some(_) => Some(
+            File::open(&paths.codings)
+                .with_context(|| format!("{}: cannot read", paths.codings.display()))?,
+        ),
+        None => None,
+    };
+    let mut manual_bytes = 0;
+    let mut ranges = Vec::with_capacity(reused.len());
+    write_atomic(&paths.codings, |w| {
+        let mut out = Counting {
+            inner: w,
+            written: 0,
+        };
+        for coding in manual {
+            serde_json::to_writer(&mut out, coding)?;
+            out.write_all(b"\n")?;
+        }
+        manual_bytes = out.written;
+        for (i, entry) in reused.iter().enumerate() {
+            let start = out.written;
+            match (entry, old_file.as_mut()) {
+                (Some(entry), Some(file)) => copy_range(file, entry.coding_bytes, &mut out)?,
+                _ => {
+                    for (quote, codes) in fresh[&i].iter().zip(&fresh_codes[&i]) {
+                        for code in codes.iter().filter(|c| c.origin == Origin::Auto) {
+                            let coding = Coding {
+                                quote: quote.id.clone(),
+                                theme: code.theme.clone(),
+                                score: Some(code.score),
+                                origin: code.origin,
+                                coder: Some(AUTO_CODER.to_string()),
+                                evidence: code.evidence.clone(),
+                            };
+                            serde_json::to_writer(&mut out, &coding)?;
+                            out.write_all(b"\n")?;
+                        }
+                    }
+                }
+            }
+            ranges.push((start, out.written));
+        }
+        Ok(())
+    })?;
+    table.manual_coding_bytes = manual_bytes;
+    for (entry, range) in table.sources.iter_mut().zip(ranges) {
+        entry.coding_bytes = range;
+    }
+    Ok(())
+}
+
+/// Fills the table's attribute columns and codes, row by row.
+fn fill_rows(
+    table: &mut QuoteTable,
+    old: Option<&QuoteTable>,
+    reused: &[Option<&SourceEntry>],
+    fresh: &BTreeMap<usize, Vec<Quote>>,
+    fresh_codes: &BTreeMap<usize, Vec<Vec<Code>>>,
+) {
+    let offsets = std::mem::replace(&mut table.offsets, vec![0]);
+    let mut row = 0;
+    let mut values: Vec<Option<&str>> = Vec::with_capacity(TABLE_COLUMNS.len());
+    for (i, entry) in reused.iter().enumerate() {
+        match (entry, old) {
+            (Some(entry), Some(old)) => {
+                let first = entry.first_row as usize;
+                for old_row in first..first + entry.rows as usize {
+                    values.clear();
+                    values.extend((0..old.columns.len()).map(|c| old.value(old_row, c)));
+                    row = table.push_row(offsets[row + 1], &values) + 1;
+                    for code in old.codes(old_row) {
+                        table.push_code(row - 1, code.theme, code.score, code.origin);
+                    }
+                }
+            }
+            _ => {
+                for (quote, codes) in fresh[&i].iter().zip(&fresh_codes[&i]) {
+                    values.clear();
+                    values.extend(TABLE_COLUMNS.iter().map(|name| column_value(quote, name)));
+                    row = table.push_row(offsets[row + 1], &values) + 1;
+                    for code in codes {
+                        table.push_code(row - 1, &code.theme, code.score, code.origin);
+                    }
+                }
+            }
+        }
+    }
+}
