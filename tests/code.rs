@@ -358,3 +358,66 @@ fn changed_sources_are_reread_and_the_result_equals_a_full_rebuild() {
         searched
     );
 }
+
+#[test]
+fn a_roster_change_rereads_only_the_sources_whose_speakers_it_changes() {
+    let dir = project();
+    fs::write(
+        dir.path().join("verbatim.toml"),
+        "[project]\nsources = [\"*.txt\"]\ncodebook = \"codebook.toml\"\nroster = \"roster.csv\"\n",
+    )
+    .expect("config");
+    fs::write(
+        dir.path().join("roster.csv"),
+        "name,aliases,role,organisation,area,sector\nAmy Lee,,chief executive,Wigan Council,Wigan,council\nBen Ode,,director,Leeds Trust,Leeds,health\n",
+    )
+    .expect("roster");
+    fs::write(
+        dir.path().join("a.txt"),
+        "Amy Lee: Everyone is exhausted and worn out here.\n",
+    )
+    .expect("a");
+    fs::write(
+        dir.path().join("b.txt"),
+        "Ben Ode: The budget is gone and we are tired.\n",
+    )
+    .expect("b");
+    for name in ["c", "d", "e"] {
+        let text = format!("Amy Lee: Round {name} left the whole team tired and short of money.\n");
+        fs::write(dir.path().join(format!("{name}.txt")), text).expect("more of Amy");
+    }
+    assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
+
+    // A new interviewee: neither transcript asked about her.
+    let mut roster = fs::read_to_string(dir.path().join("roster.csv")).expect("roster");
+    roster.push_str("Cara Ng,,leader,Bolton Council,Bolton,council\n");
+    fs::write(dir.path().join("roster.csv"), &roster).expect("roster grows");
+    let added = verbatim(dir.path(), &["code"]);
+    assert!(
+        stdout(&added).contains("0 sources read, 5 unchanged"),
+        "{}",
+        stdout(&added)
+    );
+
+    // Ben moves area: only his transcript is read again.
+    fs::write(
+        dir.path().join("roster.csv"),
+        roster.replace("Leeds Trust,Leeds", "Leeds Trust,York"),
+    )
+    .expect("roster edit");
+    let moved = verbatim(dir.path(), &["code"]);
+    assert!(
+        stdout(&moved).contains("1 sources read, 4 unchanged"),
+        "{}",
+        stdout(&moved)
+    );
+    let incremental = state_files(dir.path());
+    assert!(String::from_utf8_lossy(&incremental[0]).contains("\"area\":\"York\""));
+    fs::remove_file(dir.path().join(".verbatim/table.bin")).expect("drop table");
+    assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
+    assert_eq!(
+        state_files(dir.path()),
+        incremental,
+        "incremental differs from a rebuild"
+    );
+}

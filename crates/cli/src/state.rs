@@ -2,10 +2,12 @@
 //! table (`table.bin`) and the index, brought up to date with as little work as the
 //! changes allow.
 //!
-//! Each source's quotes and automatic codings depend only on that file and on the inputs
-//! every source shares (configuration, roster, codebook, Verbatim's version). So when the
-//! shared inputs are unchanged, a source whose size and modification time are unchanged is
-//! carried over byte for byte: its lines are copied from the old files, its rows from the
+//! Each source's quotes and automatic codings depend only on that file, on the inputs
+//! every source shares (configuration, codebook, Verbatim's version) and on the roster's
+//! answers to the names the source asked about. So when the shared inputs are unchanged, a
+//! source whose size and modification time are unchanged, and whose names the roster
+//! answers as before (a new round's interviewees added to the roster change nothing for
+//! the old transcripts), is carried over byte for byte: its lines are copied from the old files, its rows from the
 //! old table and its documents stay in the index. Only new and changed sources are read,
 //! coded (against a small index of their own quotes: a quote's codes never depend on
 //! other quotes) and added to the index. Anything unexpected (no table, a damaged one,
@@ -13,15 +15,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use verbatim_coder::{Coder, Part, QuoteIndex, attribute};
 use verbatim_ingest::document_ids;
 use verbatim_model::{
-    Code, Codebook, Coding, FileStamp, Origin, Quote, QuoteTable, SourceEntry, read_jsonl,
-    read_jsonl_str, write_atomic,
+    Code, Codebook, Coding, FileStamp, Origin, Quote, QuoteTable, Remap, Roster, SourceEntry,
+    read_jsonl, read_jsonl_str, write_atomic, write_atomic_file,
 };
 
 use crate::code_cmd::AUTO_CODER;
@@ -93,6 +95,7 @@ pub fn refresh(context: &Context, project: &Project) -> anyhow::Result<Refreshed
     let ids = document_ids(&names);
     let stamps: Vec<Option<FileStamp>> = files.iter().map(|f| FileStamp::of(&f.path)).collect();
     let inputs = inputs_fingerprint(project, &codebook_path)?;
+    let (roster, roster_digest) = load_roster(project)?;
     let old = load_table(&paths).filter(|t| t.inputs == inputs);
 
     let kept: HashMap<&str, &SourceEntry> = old
@@ -108,11 +111,20 @@ pub fn refresh(context: &Context, project: &Project) -> anyhow::Result<Refreshed
             kept.get(file.name.as_str())
                 .copied()
                 .filter(|s| Some(s.stamp) == *stamp && s.document == *id)
+                .filter(|s| {
+                    old.as_ref().is_some_and(|t| t.roster == roster_digest)
+                        || s.roster_queries.as_ref().is_some_and(|names| {
+                            roster_answers(roster.as_ref(), names) == s.roster_answers
+                        })
+                })
         })
         .collect();
     if let Some(old) = &old {
         let unchanged = reused.iter().flatten().count();
-        if unchanged == files.len() && old.sources.len() == files.len() {
+        if unchanged == files.len()
+            && old.sources.len() == files.len()
+            && old.roster == roster_digest
+        {
             return Ok(Refreshed {
                 codebook,
                 table: old.clone(),
@@ -141,11 +153,12 @@ pub fn refresh(context: &Context, project: &Project) -> anyhow::Result<Refreshed
         &to_read.iter().map(|&i| ids[i].clone()).collect::<Vec<_>>(),
     )?;
     ingest_cmd::print_warnings(context, &ingestion);
-    let fresh: BTreeMap<usize, Vec<Quote>> = to_read
-        .iter()
-        .copied()
-        .zip(ingestion.files.into_iter().map(|(_, i)| i.quotes))
-        .collect();
+    let mut queries: BTreeMap<usize, Option<Vec<String>>> = BTreeMap::new();
+    let mut fresh: BTreeMap<usize, Vec<Quote>> = BTreeMap::new();
+    for (&i, (_, ingested)) in to_read.iter().zip(ingestion.files) {
+        queries.insert(i, ingested.roster_queries.map(|q| q.into_iter().collect()));
+        fresh.insert(i, ingested.quotes);
+    }
 
     // Rows and serials of the new layout.
     let mut next_serial = old
@@ -223,6 +236,7 @@ pub fn refresh(context: &Context, project: &Project) -> anyhow::Result<Refreshed
 
     let mut table = QuoteTable::new(&TABLE_COLUMNS);
     table.inputs = inputs;
+    table.roster = roster_digest;
     table.index = generation.to_string();
     write_quotes(&paths, old, &files, &reused, &fresh, &mut table)?;
     write_codings(
@@ -240,6 +254,14 @@ pub fn refresh(context: &Context, project: &Project) -> anyhow::Result<Refreshed
         entry.stamp = stamps[i].unwrap_or_default();
         entry.document = ids[i].clone();
         entry.serial = layout[i].serial;
+        entry.roster_queries = match reused[i] {
+            Some(old) => old.roster_queries.clone(),
+            None => queries.remove(&i).flatten(),
+        };
+        entry.roster_answers = match &entry.roster_queries {
+            Some(names) => roster_answers(roster.as_ref(), names),
+            None => 0,
+        };
     }
     fill_rows(&mut table, old, &reused, &fresh, &fresh_codes);
     table.quotes_file = FileStamp::of(&paths.quotes).unwrap_or_default();
@@ -280,15 +302,39 @@ pub fn load_table(paths: &StatePaths) -> Option<QuoteTable> {
 fn inputs_fingerprint(project: &Project, codebook: &Path) -> anyhow::Result<String> {
     let mut hash = Fnv::default();
     hash.feed(env!("CARGO_PKG_VERSION").as_bytes());
-    let mut inputs = vec![project.root.join(CONFIG_FILE), codebook.to_path_buf()];
-    inputs.extend(project.config.roster.as_ref().map(|r| project.resolve(r)));
-    for path in inputs {
+    for path in [project.root.join(CONFIG_FILE), codebook.to_path_buf()] {
         let bytes =
             std::fs::read(&path).with_context(|| format!("{}: cannot read", path.display()))?;
         hash.feed(path.to_string_lossy().as_bytes());
         hash.feed(&bytes);
     }
     Ok(format!("{:016x}", hash.0))
+}
+
+/// The project's roster, if it has one, and a digest of its file.
+fn load_roster(project: &Project) -> anyhow::Result<(Option<Roster>, String)> {
+    let Some(relative) = &project.config.roster else {
+        return Ok((None, "none".to_string()));
+    };
+    let path = project.resolve(relative);
+    let bytes = std::fs::read(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let mut hash = Fnv::default();
+    hash.feed(&bytes);
+    Ok((Some(Roster::load(&path)?), format!("{:016x}", hash.0)))
+}
+
+/// A digest of what the roster answers to each of `names`: equal digests mean a source
+/// that asked about these names reads the same with either roster.
+fn roster_answers(roster: Option<&Roster>, names: &[String]) -> u64 {
+    let mut hash = Fnv::default();
+    for name in names {
+        hash.feed(name.as_bytes());
+        match roster {
+            Some(roster) => hash.feed(format!("{:?}", roster.resolve(name)).as_bytes()),
+            None => hash.feed(b"no roster"),
+        }
+    }
+    hash.0
 }
 
 #[derive(Debug)]
@@ -375,33 +421,71 @@ pub fn sort_codes(codes: &mut [Code]) {
     });
 }
 
-/// Counts bytes written through it.
-struct Counting<'w> {
-    inner: &'w mut dyn Write,
+/// The file being written: serialised lines go through a buffer, carried-over byte
+/// ranges are copied from the old file by the kernel; `written` is the length so far.
+struct Sink<'f> {
+    buffer: BufWriter<&'f File>,
     written: u64,
 }
 
-impl Write for Counting<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.written += n as u64;
-        Ok(n)
+impl<'f> Sink<'f> {
+    fn new(file: &'f File) -> Self {
+        Sink {
+            buffer: BufWriter::with_capacity(1 << 20, file),
+            written: 0,
+        }
     }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
+
+    fn line<T: serde::Serialize>(&mut self, value: &T) -> std::io::Result<()> {
+        let mut line = serde_json::to_vec(value)?;
+        line.push(b'\n');
+        self.buffer.write_all(&line)?;
+        self.written += line.len() as u64;
+        Ok(())
+    }
+
+    fn copy(&mut self, from: &File, range: (u64, u64)) -> std::io::Result<()> {
+        self.buffer.flush()?;
+        let mut from = from;
+        from.seek(SeekFrom::Start(range.0))?;
+        let length = range.1 - range.0;
+        let copied = std::io::copy(&mut from.take(length), self.buffer.get_mut())?;
+        if copied != length {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "shorter than the quote table says",
+            ));
+        }
+        self.written += length;
+        Ok(())
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        self.buffer.flush()
     }
 }
 
-fn copy_range(from: &mut File, range: (u64, u64), to: &mut Counting<'_>) -> std::io::Result<()> {
-    from.seek(SeekFrom::Start(range.0))?;
-    let copied = std::io::copy(&mut from.take(range.1 - range.0), to)?;
-    if copied != range.1 - range.0 {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::UnexpectedEof,
-            "shorter than the quote table says",
-        ));
+/// Consecutive kept sources whose old bytes are contiguous, copied in one go.
+struct PendingCopy(Option<(u64, u64)>);
+
+impl PendingCopy {
+    fn add(&mut self, sink: &mut Sink<'_>, from: &File, range: (u64, u64)) -> std::io::Result<()> {
+        match &mut self.0 {
+            Some(pending) if pending.1 == range.0 => pending.1 = range.1,
+            _ => {
+                self.flush(sink, from)?;
+                self.0 = Some(range);
+            }
+        }
+        Ok(())
     }
-    Ok(())
+
+    fn flush(&mut self, sink: &mut Sink<'_>, from: &File) -> std::io::Result<()> {
+        match self.0.take() {
+            Some(range) => sink.copy(from, range),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Writes `quotes.jsonl`, copying kept sources' lines, and records each source's rows and
@@ -414,7 +498,7 @@ fn write_quotes(
     fresh: &BTreeMap<usize, Vec<Quote>>,
     table: &mut QuoteTable,
 ) -> anyhow::Result<()> {
-    let mut old_file = match old {
+    let old_file = match old {
         Some(_) => Some(
             File::open(&paths.quotes)
                 .with_context(|| format!("{}: cannot read", paths.quotes.display()))?,
@@ -424,16 +508,14 @@ fn write_quotes(
     let mut line_ends: Vec<u64> = Vec::with_capacity(table.rows());
     let mut entries = Vec::with_capacity(files.len());
     let mut first_row = 0u32;
-    write_atomic(&paths.quotes, |w| {
-        let mut out = Counting {
-            inner: w,
-            written: 0,
-        };
+    write_atomic_file(&paths.quotes, |file| {
+        let mut out = Sink::new(file);
+        let mut pending = PendingCopy(None);
         for (i, entry) in reused.iter().enumerate() {
-            let start = out.written;
-            let rows = match (entry, old, old_file.as_mut()) {
-                (Some(entry), Some(old), Some(file)) => {
-                    copy_range(file, entry.quote_bytes, &mut out)?;
+            let start = out.written + pending.0.map_or(0, |p| p.1 - p.0);
+            let rows = match (entry, old, old_file.as_ref()) {
+                (Some(entry), Some(old), Some(old_file)) => {
+                    pending.add(&mut out, old_file, entry.quote_bytes)?;
                     let shift = start.wrapping_sub(entry.quote_bytes.0);
                     let first = entry.first_row as usize;
                     for row in first..first + entry.rows as usize {
@@ -442,15 +524,18 @@ fn write_quotes(
                     entry.rows
                 }
                 _ => {
+                    if let Some(old_file) = old_file.as_ref() {
+                        pending.flush(&mut out, old_file)?;
+                    }
                     let quotes = &fresh[&i];
                     for quote in quotes {
-                        serde_json::to_writer(&mut out, quote)?;
-                        out.write_all(b"\n")?;
+                        out.line(quote)?;
                         line_ends.push(out.written);
                     }
                     quotes.len() as u32
                 }
             };
+            let end = out.written + pending.0.map_or(0, |p| p.1 - p.0);
             entries.push(SourceEntry {
                 name: String::new(),
                 stamp: FileStamp::default(),
@@ -458,12 +543,17 @@ fn write_quotes(
                 serial: 0,
                 first_row,
                 rows,
-                quote_bytes: (start, out.written),
+                quote_bytes: (start, end),
                 coding_bytes: (0, 0),
+                roster_queries: None,
+                roster_answers: 0,
             });
             first_row += rows;
         }
-        Ok(())
+        if let Some(old_file) = old_file.as_ref() {
+            pending.flush(&mut out, old_file)?;
+        }
+        out.finish()
     })?;
     table.sources = entries;
     table.offsets = std::iter::once(0).chain(line_ends).collect();
@@ -481,7 +571,7 @@ fn write_codings(
     fresh_codes: &BTreeMap<usize, Vec<Vec<Code>>>,
     table: &mut QuoteTable,
 ) -> anyhow::Result<()> {
-    let mut old_file = match old {
+    let old_file = match old {
         Some(_) => Some(
             File::open(&paths.codings)
                 .with_context(|| format!("{}: cannot read", paths.codings.display()))?,
@@ -490,40 +580,43 @@ fn write_codings(
     };
     let mut manual_bytes = 0;
     let mut ranges = Vec::with_capacity(reused.len());
-    write_atomic(&paths.codings, |w| {
-        let mut out = Counting {
-            inner: w,
-            written: 0,
-        };
+    write_atomic_file(&paths.codings, |file| {
+        let mut out = Sink::new(file);
+        let mut pending = PendingCopy(None);
         for coding in manual {
-            serde_json::to_writer(&mut out, coding)?;
-            out.write_all(b"\n")?;
+            out.line(coding)?;
         }
         manual_bytes = out.written;
         for (i, entry) in reused.iter().enumerate() {
-            let start = out.written;
-            match (entry, old_file.as_mut()) {
-                (Some(entry), Some(file)) => copy_range(file, entry.coding_bytes, &mut out)?,
+            let start = out.written + pending.0.map_or(0, |p| p.1 - p.0);
+            match (entry, old_file.as_ref()) {
+                (Some(entry), Some(old_file)) => {
+                    pending.add(&mut out, old_file, entry.coding_bytes)?
+                }
                 _ => {
+                    if let Some(old_file) = old_file.as_ref() {
+                        pending.flush(&mut out, old_file)?;
+                    }
                     for (quote, codes) in fresh[&i].iter().zip(&fresh_codes[&i]) {
                         for code in codes.iter().filter(|c| c.origin == Origin::Auto) {
-                            let coding = Coding {
+                            out.line(&Coding {
                                 quote: quote.id.clone(),
                                 theme: code.theme.clone(),
                                 score: Some(code.score),
                                 origin: code.origin,
                                 coder: Some(AUTO_CODER.to_string()),
                                 evidence: code.evidence.clone(),
-                            };
-                            serde_json::to_writer(&mut out, &coding)?;
-                            out.write_all(b"\n")?;
+                            })?;
                         }
                     }
                 }
             }
-            ranges.push((start, out.written));
+            ranges.push((start, out.written + pending.0.map_or(0, |p| p.1 - p.0)));
         }
-        Ok(())
+        if let Some(old_file) = old_file.as_ref() {
+            pending.flush(&mut out, old_file)?;
+        }
+        out.finish()
     })?;
     table.manual_coding_bytes = manual_bytes;
     for (entry, range) in table.sources.iter_mut().zip(ranges) {
@@ -543,18 +636,15 @@ fn fill_rows(
     let offsets = std::mem::replace(&mut table.offsets, vec![0]);
     let mut row = 0;
     let mut values: Vec<Option<&str>> = Vec::with_capacity(TABLE_COLUMNS.len());
+    let mut remap = Remap::default();
     for (i, entry) in reused.iter().enumerate() {
         match (entry, old) {
             (Some(entry), Some(old)) => {
                 let first = entry.first_row as usize;
-                for old_row in first..first + entry.rows as usize {
-                    values.clear();
-                    values.extend((0..old.columns.len()).map(|c| old.value(old_row, c)));
-                    row = table.push_row(offsets[row + 1], &values) + 1;
-                    for code in old.codes(old_row) {
-                        table.push_code(row - 1, code.theme, code.score, code.origin);
-                    }
-                }
+                let count = entry.rows as usize;
+                let ends = &offsets[row + 1..row + 1 + count];
+                table.append_rows(old, first..first + count, ends, &mut remap);
+                row += count;
             }
             _ => {
                 for (quote, codes) in fresh[&i].iter().zip(&fresh_codes[&i]) {

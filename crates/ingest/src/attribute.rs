@@ -23,6 +23,8 @@ pub(crate) struct Attributed {
     pub speakers: BTreeSet<String>,
     pub unknown: BTreeSet<String>,
     pub warnings: Vec<String>,
+    /// Names this transcript asked the roster about.
+    pub roster_queries: BTreeSet<String>,
 }
 
 #[derive(Clone)]
@@ -40,6 +42,7 @@ struct Resolver<'a> {
     interviewer: Option<String>,
     unknown: BTreeSet<String>,
     warnings: BTreeSet<String>,
+    roster_queries: BTreeSet<String>,
     /// Labels already resolved in this transcript.
     seen: std::collections::HashMap<String, Who>,
 }
@@ -64,6 +67,7 @@ impl<'a> Resolver<'a> {
                 .then(|| front.names("interviewer")[0].clone()),
             unknown: BTreeSet::new(),
             warnings: BTreeSet::new(),
+            roster_queries: BTreeSet::new(),
             seen: std::collections::HashMap::new(),
         }
     }
@@ -115,6 +119,7 @@ impl<'a> Resolver<'a> {
                 _ => Speaker::named(name.trim()),
             });
         };
+        self.roster_queries.insert(name.to_string());
         match roster.resolve(name) {
             Resolution::Matched(person) => Some(person.clone()),
             Resolution::Ambiguous(people) => {
@@ -219,6 +224,7 @@ pub(crate) fn attribute(
         speakers,
         unknown: resolver.unknown,
         warnings: resolver.warnings.into_iter().collect(),
+        roster_queries: resolver.roster_queries,
     }
 }
 

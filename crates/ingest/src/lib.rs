@@ -128,6 +128,10 @@ pub struct Ingested {
     pub unknown_speakers: BTreeSet<String>,
     /// Things the user should know: a guessed encoding, an empty file, an ambiguous name.
     pub warnings: Vec<String>,
+    /// Every name this source asked the roster about, so a caller can tell whether a
+    /// changed roster would change its quotes (the answers to these questions are all
+    /// the roster contributed); `None` when the whole roster counts, as for reports.
+    pub roster_queries: Option<BTreeSet<String>>,
 }
 
 /// Reads a source into a [`Transcript`]: the text quote offsets point into, and its turns.
@@ -200,7 +204,11 @@ pub fn ingest(
     roster: Option<&Roster>,
     options: &IngestOptions,
 ) -> Result<Ingested, IngestError> {
+    let asked = std::cell::RefCell::new(BTreeSet::new());
     let is_known = |label: &str| {
+        if roster.is_some() {
+            asked.borrow_mut().insert(label.to_string());
+        }
         roster.is_some_and(|r| matches!(r.resolve(label), verbatim_model::Resolution::Matched(_)))
             || options
                 .interviewers
@@ -217,6 +225,7 @@ pub fn ingest(
             speakers: BTreeSet::new(),
             unknown_speakers: BTreeSet::new(),
             warnings: vec!["empty file: no quotes".to_string()],
+            roster_queries: Some(BTreeSet::new()),
         });
     }
     let (transcript, format, encoding, decode_warning) =
@@ -233,6 +242,7 @@ pub fn ingest(
             speakers: found.speakers,
             unknown_speakers: found.unknown,
             warnings,
+            roster_queries: None,
         });
     }
     let attributed = attribute::attribute(&transcript, source.id, source.name, roster, options);
@@ -240,6 +250,8 @@ pub fn ingest(
         warnings.push("no speaker turns found: no quotes".to_string());
     }
     warnings.extend(attributed.warnings);
+    let mut roster_queries = asked.into_inner();
+    roster_queries.extend(attributed.roster_queries);
     Ok(Ingested {
         format,
         encoding,
@@ -247,5 +259,6 @@ pub fn ingest(
         speakers: attributed.speakers,
         unknown_speakers: attributed.unknown,
         warnings,
+        roster_queries: Some(roster_queries),
     })
 }

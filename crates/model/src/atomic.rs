@@ -13,6 +13,19 @@ pub fn write_atomic<F>(path: &Path, fill: F) -> Result<(), Error>
 where
     F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
 {
+    write_atomic_file(path, |file| {
+        let mut writer = BufWriter::new(file);
+        fill(&mut writer)?;
+        writer.flush()
+    })
+}
+
+/// Like [`write_atomic`], but hands `fill` the temporary file itself, so that it can copy
+/// from other files inside the kernel (`std::io::copy` between files) as well as write.
+pub fn write_atomic_file<F>(path: &Path, fill: F) -> Result<(), Error>
+where
+    F: FnOnce(&std::fs::File) -> std::io::Result<()>,
+{
     let parent = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -23,11 +36,7 @@ where
         .suffix(".tmp")
         .tempfile_in(parent)
         .map_err(|e| Error::io(parent, e))?;
-    {
-        let mut writer = BufWriter::new(temp.as_file());
-        fill(&mut writer).map_err(|e| Error::io(path, e))?;
-        writer.flush().map_err(|e| Error::io(path, e))?;
-    }
+    fill(temp.as_file()).map_err(|e| Error::io(path, e))?;
     // A temporary file is private (0600); the result should carry the permissions of the
     // file it replaces, or the usual ones for a new file.
     #[cfg(unix)]

@@ -31,7 +31,7 @@ mod quote;
 mod roster;
 mod table;
 
-pub use atomic::write_atomic;
+pub use atomic::{write_atomic, write_atomic_file};
 pub use codebook::{Category, Codebook, CodebookInfo, Rule, Theme, parse_toml};
 pub use coding::{Code, CodedQuote, Coding, Origin};
 pub use error::Error;
@@ -39,4 +39,4 @@ pub use jsonl::{read_jsonl, read_jsonl_str, write_jsonl, write_jsonl_to};
 pub use name::{normalise_name, strip_titles};
 pub use quote::Quote;
 pub use roster::{ROSTER_COLUMNS, Resolution, Roster, Speaker};
-pub use table::{Column, FileStamp, QuoteTable, SourceEntry, TableCode};
+pub use table::{Column, FileStamp, QuoteTable, Remap, SourceEntry, TableCode};

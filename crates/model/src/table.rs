@@ -24,7 +24,7 @@ use std::collections::HashMap;
 
 use crate::Origin;
 
-const MAGIC: &[u8; 8] = b"VBTABLE2";
+const MAGIC: &[u8; 8] = b"VBTABLE3";
 
 /// Size and modification time of a file, to tell whether it changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -67,6 +67,12 @@ pub struct SourceEntry {
     pub quote_bytes: (u64, u64),
     /// Byte range of the source's automatic codings in `codings.jsonl`.
     pub coding_bytes: (u64, u64),
+    /// The names the source asked the roster about (`None`: it depends on the whole
+    /// roster), and a digest of the roster's answers, to tell whether a new roster would
+    /// change the source's quotes.
+    pub roster_queries: Option<Vec<String>>,
+    /// Digest of the roster's answers to `roster_queries`.
+    pub roster_answers: u64,
 }
 
 /// One attribute column: a dictionary of values and a value id per row (0: no value).
@@ -122,12 +128,21 @@ pub struct TableCode<'t> {
     pub origin: Origin,
 }
 
+/// Dictionary translations from one table to another, for [`QuoteTable::append_rows`].
+#[derive(Debug, Default)]
+pub struct Remap {
+    columns: Vec<Vec<u32>>,
+    themes: Vec<u32>,
+}
+
 /// The columnar quote table; see the module documentation.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QuoteTable {
-    /// What the table was built from (configuration, roster, codebook), as the writer
+    /// What the table was built from (configuration, codebook, version), as the writer
     /// chose to describe it; a reader compares it with its own.
     pub inputs: String,
+    /// Digest of the roster the rows were read with.
+    pub roster: String,
     /// `quotes.jsonl` as written with this table.
     pub quotes_file: FileStamp,
     /// `codings.jsonl` as written with this table.
@@ -192,21 +207,73 @@ impl QuoteTable {
     /// Adds a code to the last row (`row` must be the last row pushed).
     pub fn push_code(&mut self, row: usize, theme: &str, score: f64, origin: Origin) {
         debug_assert_eq!(row + 1, self.rows());
-        let id = match self.theme_lookup.get(theme) {
-            Some(&id) => id,
-            None => {
-                self.themes.push(theme.to_string());
-                let id = self.themes.len() as u32 - 1;
-                self.theme_lookup.insert(theme.to_string(), id);
-                id
-            }
-        };
+        let id = self.intern_theme(theme);
         self.code_themes.push(id);
         self.code_scores.push(score);
         self.code_manual.push(origin == Origin::Manual);
         if let Some(last) = self.code_starts.last_mut() {
             *last += 1;
         }
+    }
+
+    /// Appends rows `rows` of `other` (a table with the same columns), whose lines now end
+    /// at `line_ends`, with their values and codes. `remap` carries dictionary translations
+    /// from one call to the next, so each distinct value is looked up once.
+    pub fn append_rows(
+        &mut self,
+        other: &QuoteTable,
+        rows: std::ops::Range<usize>,
+        line_ends: &[u64],
+        remap: &mut Remap,
+    ) {
+        if remap.columns.len() != other.columns.len() {
+            remap.columns = other
+                .columns
+                .iter()
+                .map(|c| vec![u32::MAX; c.values.len() + 1])
+                .collect();
+            remap.themes = vec![u32::MAX; other.themes.len()];
+        }
+        for (row, &line_end) in rows.zip(line_ends) {
+            for (c, column) in self.columns.iter_mut().enumerate() {
+                let old_id = other.columns.get(c).map_or(0, |o| o.ids[row]);
+                let mapped = &mut remap.columns[c][old_id as usize];
+                if *mapped == u32::MAX {
+                    *mapped = match other.columns[c].value(old_id) {
+                        Some(value) => column.intern(value),
+                        None => 0,
+                    };
+                }
+                column.ids.push(*mapped);
+            }
+            self.offsets.push(line_end);
+            let end = *self.code_starts.last().unwrap_or(&0);
+            self.code_starts.push(end);
+            let new_row = self.rows() - 1;
+            for i in other.code_starts[row] as usize..other.code_starts[row + 1] as usize {
+                let theme = other.code_themes[i] as usize;
+                if remap.themes[theme] == u32::MAX {
+                    remap.themes[theme] = self.intern_theme(&other.themes[theme]);
+                }
+                self.code_themes.push(remap.themes[theme]);
+                self.code_scores.push(other.code_scores[i]);
+                self.code_manual.push(other.code_manual[i]);
+                if let Some(last) = self.code_starts.last_mut() {
+                    *last += 1;
+                }
+            }
+            debug_assert_eq!(new_row + 1, self.rows());
+        }
+    }
+
+    fn intern_theme(&mut self, theme: &str) -> u32 {
+        if let Some(&id) = self.theme_lookup.get(theme) {
+            return id;
+        }
+        self.themes.push(theme.to_string());
+        let id = self.themes.len() as u32 - 1;
+        self.theme_lookup.insert(theme.to_string(), id);
+        id
     }
 
     /// The byte range of a row's line in `quotes.jsonl`.
@@ -254,6 +321,7 @@ impl QuoteTable {
         let mut out = Encoder(Vec::with_capacity(self.rows() * 40 + 1024));
         out.0.extend_from_slice(MAGIC);
         out.string(&self.inputs);
+        out.string(&self.roster);
         out.stamp(self.quotes_file);
         out.stamp(self.codings_file);
         out.u64(self.manual_coding_bytes);
@@ -270,6 +338,14 @@ impl QuoteTable {
             out.u64(source.quote_bytes.1);
             out.u64(source.coding_bytes.0);
             out.u64(source.coding_bytes.1);
+            match &source.roster_queries {
+                Some(names) => {
+                    out.0.push(1);
+                    out.strings(names);
+                }
+                None => out.0.push(0),
+            }
+            out.u64(source.roster_answers);
         }
         out.u64s(&self.offsets);
         out.u64(self.columns.len() as u64);
@@ -297,11 +373,12 @@ impl QuoteTable {
     pub fn from_bytes(bytes: &[u8]) -> Option<QuoteTable> {
         let mut input = Decoder(bytes.strip_prefix(MAGIC.as_slice())?);
         let inputs = input.string()?;
+        let roster = input.string()?;
         let quotes_file = input.stamp()?;
         let codings_file = input.stamp()?;
         let manual_coding_bytes = input.u64()?;
         let index = input.string()?;
-        let source_count = input.len(64)?;
+        let source_count = input.len(80)?;
         let mut sources = Vec::with_capacity(source_count);
         for _ in 0..source_count {
             sources.push(SourceEntry {
@@ -313,6 +390,12 @@ impl QuoteTable {
                 rows: input.u32()?,
                 quote_bytes: (input.u64()?, input.u64()?),
                 coding_bytes: (input.u64()?, input.u64()?),
+                roster_queries: match input.take(1)? {
+                    [1] => Some(input.strings()?),
+                    [0] => None,
+                    _ => return None,
+                },
+                roster_answers: input.u64()?,
             });
         }
         let offsets = input.u64s()?;
@@ -369,6 +452,7 @@ impl QuoteTable {
             .collect();
         Some(QuoteTable {
             inputs,
+            roster,
             quotes_file,
             codings_file,
             manual_coding_bytes,
@@ -508,6 +592,8 @@ mod tests {
             rows: 3,
             quote_bytes: (0, 410),
             coding_bytes: (17, 90),
+            roster_queries: Some(vec!["Jo".into(), "Q".into()]),
+            roster_answers: 77,
         });
         table
     }
@@ -535,6 +621,24 @@ mod tests {
         assert_eq!(back.codes(1).count(), 0);
         assert_eq!(back.columns[0].find("wigan"), Some(1));
         assert_eq!(back.theme_id("priority.jobs"), Some(1));
+    }
+
+    #[test]
+    fn appended_rows_keep_their_values_and_codes() {
+        let old = sample();
+        let mut table = QuoteTable::new(&["area", "sector"]);
+        let row = table.push_row(50, &[Some("Leeds"), Some("health")]);
+        table.push_code(row, "priority.jobs", 4.0, Origin::Auto);
+        let mut remap = Remap::default();
+        table.append_rows(&old, 1..3, &[230, 340], &mut remap);
+        assert_eq!(table.rows(), 3);
+        assert_eq!(table.line(2), (230, 340));
+        assert_eq!(table.value(1, 1), Some("health"));
+        assert_eq!(table.value(2, 0), Some("Wigan"));
+        assert_eq!(table.columns[1].values, ["health"]);
+        let codes: Vec<(&str, f64)> = table.codes(2).map(|c| (c.theme, c.score)).collect();
+        assert_eq!(codes, [("priority.jobs", 1.5)]);
+        assert_eq!(table.themes, ["priority.jobs"]);
     }
 
     #[test]
