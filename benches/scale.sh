@@ -2,11 +2,14 @@
 # Scale harness: generates a synthetic round of each size with the real binary, then runs
 # the real binary end to end and records wall time, throughput and peak memory
 # (/usr/bin/time -v) of ingest, code (index + coding with the 2020 codebook), report (all
-# matrices, JSON), search latency (p50/p99 over 200 queries), adding a new round of
-# 10,000 quotes, and the Python keyword baseline on the same quotes.
+# matrices, JSON), search latency (p50/p99 over 400 searches in one process, and per
+# process), adding a new round of 10,000 quotes (and the same project rebuilt from
+# scratch, for the ratio), and the Python keyword baseline on the same quotes.
 #
-# usage: benches/scale.sh [SIZE...]     (default: 1000; SEARCH_QUERIES=N to time fewer
-#        searches; BASELINE_MAX_QUOTES=N, default 20000, the largest size the baseline runs at)
+# usage: benches/scale.sh [SIZE...]     (default: 1000; SEARCH_QUERIES=N distinct queries,
+#        run without and with a theme filter; SEARCH_PROCESSES=N timed as separate
+#        processes; BASELINE_MAX_QUOTES=N, default 20000, the largest size the baseline
+#        runs at)
 # Results: one JSON line per size on stdout, and benches/results/scale-SIZE.json.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,19 +45,34 @@ for size in "${sizes[@]}"; do
   codings=$(wc -l < .verbatim/codings.jsonl)
   read -r recode_s recode_kb < <(measure "$bin" code --quiet)
   read -r report_s report_kb < <(measure "$bin" report --quiet --format json --by area --by sector --by role --out "$dir/report.json")
-  # Search: 200 queries, each a separate process reading the stored project.
+  # Search: 200 varied queries (words, phrases, OR, theme and area filters) answered by one
+  # process over the loaded project (--batch --timings: the time of each search alone), and
+  # the first SEARCH_PROCESSES of them again as separate processes (start, open, search).
   words=(volunteers tired "second wave" budget housing digital "data sharing" police council partnership
     hospital funding "young people" climate poverty jobs trust leadership staff community)
-  latencies=()
   queries=${SEARCH_QUERIES:-200}
+  : > "$dir/queries.txt"
   for i in $(seq 0 $((queries - 1))); do
     query="${words[$((i % ${#words[@]}))]}"
     [ $((i % 3)) -eq 0 ] && query="$query OR ${words[$(((i + 7) % ${#words[@]}))]}"
+    [ $((i % 5)) -eq 1 ] && query="\"${words[$(((i + 3) % ${#words[@]}))]}\" $query"
+    echo "$query" >> "$dir/queries.txt"
+  done
+  "$bin" search --batch "$dir/queries.txt" --timings --limit 10 > "$dir/searches.jsonl"
+  "$bin" search --batch "$dir/queries.txt" --timings --limit 10 --theme challenge.fatigue >> "$dir/searches.jsonl"
+  read -r p50 p99 searched < <(python3 -c "
+import json, sys
+t = sorted(json.loads(l)['elapsed_us'] for l in open(sys.argv[1]))
+print(t[len(t) // 2] / 1000, t[min(len(t) - 1, int(len(t) * 0.99))] / 1000, len(t))" "$dir/searches.jsonl")
+  latencies=()
+  for i in $(seq 1 "${SEARCH_PROCESSES:-20}"); do
+    query=$(sed -n "${i}p" "$dir/queries.txt")
+    [ -n "$query" ] || break
     start=$(date +%s%N)
     "$bin" search --json --limit 10 "$query" >/dev/null
     latencies+=($((($(date +%s%N) - start) / 1000000)))
   done
-  read -r p50 p99 < <(printf '%s\n' "${latencies[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int(NR*0.5)], a[int(NR*0.99)]}')
+  read -r process_p50 < <(printf '%s\n' "${latencies[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}')
   # The baseline scans the text once per term: at large sizes it would run for hours.
   if [ "$quotes" -le "${BASELINE_MAX_QUOTES:-20000}" ]; then
     baseline=$(python3 "$root/benches/keyword_baseline.py" .verbatim/quotes.jsonl "$codebook")
@@ -66,11 +84,14 @@ for size in "${sizes[@]}"; do
   mv "$dir/new/interviews/2022" "$dir/interviews/2022"
   tail -n +3 "$dir/new/roster.csv" >> "$dir/roster.csv"
   read -r add_s add_kb < <(measure "$bin" code --quiet)
+  # The same project rebuilt from scratch, for the ratio.
+  rm -f .verbatim/table.bin
+  read -r rebuild_s rebuild_kb < <(measure "$bin" code --quiet)
   cd "$root"
-  result=$(python3 - "$size" "$quotes" "$codings" "$megabytes" "$ingest_s" "$ingest_kb" "$code_s" "$code_kb" "$recode_s" "$report_s" "$report_kb" "$p50" "$p99" "$add_s" "$baseline" <<'PY'
+  result=$(python3 - "$size" "$quotes" "$codings" "$megabytes" "$ingest_s" "$ingest_kb" "$code_s" "$code_kb" "$recode_s" "$report_s" "$report_kb" "$p50" "$p99" "$add_s" "$baseline" "$searched" "$process_p50" "$add_kb" "$rebuild_s" <<'PY'
 import json, sys
 (size, quotes, codings, mb, ingest_s, ingest_kb, code_s, code_kb, recode_s, report_s, report_kb,
- p50, p99, add_s, baseline) = sys.argv[1:]
+ p50, p99, add_s, baseline, searched, process_p50, add_kb, rebuild_s) = sys.argv[1:]
 base = json.loads(baseline)
 code_s = float(code_s)
 ran = base["seconds"] is not None
@@ -81,7 +102,11 @@ print(json.dumps({
     "ingest_peak_mb": round(int(ingest_kb) / 1024), "code_s": code_s,
     "code_quotes_per_s": round(int(quotes) / max(code_s, 1e-3)), "code_peak_mb": round(int(code_kb) / 1024),
     "recode_s": float(recode_s), "report_s": float(report_s), "report_peak_mb": round(int(report_kb) / 1024),
-    "search_p50_ms": int(p50), "search_p99_ms": int(p99), "add_10k_round_s": float(add_s),
+    "searches": int(searched), "search_p50_ms": float(p50), "search_p99_ms": float(p99),
+    "search_process_p50_ms": int(process_p50),
+    "add_10k_round_s": float(add_s), "add_10k_round_peak_mb": round(int(add_kb) / 1024),
+    "rebuild_with_round_s": float(rebuild_s),
+    "add_share_of_rebuild": round(float(add_s) / max(float(rebuild_s), 1e-3), 4),
     "baseline_s": base["seconds"], "baseline_terms": base["terms"],
     "baseline_mb_per_s_per_term": round(base["megabytes"] / max(per_term, 1e-6), 1) if ran else None,
     "speedup_vs_baseline": round(base["seconds"] / max(code_s, 1e-3), 1) if ran else None,
