@@ -48,16 +48,29 @@ for size in "${sizes[@]}"; do
   # Search: 200 varied queries (words, phrases, OR, theme and area filters) answered by one
   # process over the loaded project (--batch --timings: the time of each search alone), and
   # the first SEARCH_PROCESSES of them again as separate processes (start, open, search).
-  words=(volunteers tired "second wave" budget housing digital "data sharing" police council partnership
-    hospital funding "young people" climate poverty jobs trust leadership staff community)
-  queries=${SEARCH_QUERIES:-200}
-  : > "$dir/queries.txt"
-  for i in $(seq 0 $((queries - 1))); do
-    query="${words[$((i % ${#words[@]}))]}"
-    [ $((i % 3)) -eq 0 ] && query="$query OR ${words[$(((i + 7) % ${#words[@]}))]}"
-    [ $((i % 5)) -eq 1 ] && query="\"${words[$(((i + 3) % ${#words[@]}))]}\" $query"
-    echo "$query" >> "$dir/queries.txt"
-  done
+  # Queries from the round's own words (as a reader would type them): single words, two
+  # words (both must occur), "A OR B", and two-word phrases, drawn from spread-out quotes.
+  python3 - .verbatim/quotes.jsonl "${SEARCH_QUERIES:-200}" > "$dir/queries.txt" <<'PY'
+import json, re, sys
+path, count = sys.argv[1], int(sys.argv[2])
+lines = open(path, encoding="utf-8").read().splitlines()
+step = max(1, len(lines) // count)
+for i in range(count):
+    tokens = re.findall(r"[a-z]+", json.loads(lines[(i * step) % len(lines)])["text"].lower())
+    words = [w for w in tokens if len(w) >= 5]
+    pairs = [f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if len(a) >= 4 and len(b) >= 4]
+    if len(words) < 4:
+        words = (words + ["community", "funding", "volunteers", "council"])[:4]
+    kind = i % 4
+    if kind == 0:
+        print(words[0])
+    elif kind == 1:
+        print(f"{words[1]} {words[2]}")
+    elif kind == 2:
+        print(f"{words[0]} OR {words[3]}")
+    else:
+        print(f'"{pairs[0]}"' if pairs else words[0])
+PY
   "$bin" search --batch "$dir/queries.txt" --timings --limit 10 > "$dir/searches.jsonl"
   "$bin" search --batch "$dir/queries.txt" --timings --limit 10 --theme challenge.fatigue >> "$dir/searches.jsonl"
   read -r p50 p99 searched < <(python3 -c "

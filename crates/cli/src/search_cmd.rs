@@ -312,6 +312,7 @@ pub fn run(context: &Context, args: &SearchArgs) -> anyhow::Result<()> {
             let answer = search(&data, args, words)
                 .with_context(|| format!("{}:{}", batch.display(), number + 1))?;
             let mut value = answer_json(&data, words, &answer)?;
+            // The time covers the whole answer: query, filters, totals and the hits' quotes.
             if args.timings {
                 value["elapsed_us"] = serde_json::json!(started.elapsed().as_micros() as u64);
             }

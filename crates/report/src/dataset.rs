@@ -1,6 +1,6 @@
 //! Quotes with their codes, the filters a report applies, and the counting rules.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 use verbatim_model::{Codebook, Coding, Origin, Quote};
 
@@ -66,6 +66,12 @@ pub struct Dataset<'q> {
     pub themes: Vec<ThemeInfo>,
     /// Categories shown: id and name, in codebook order.
     pub categories: Vec<(String, String)>,
+    /// Per theme shown (same order), the indices of the quotes coded to it.
+    by_theme: Vec<Vec<usize>>,
+    /// Per quote, a number for its named speaker (equal numbers, equal names).
+    speaker_ids: Vec<Option<u32>>,
+    /// Per quote, a number for its source.
+    source_ids: Vec<u32>,
 }
 
 impl<'q> Dataset<'q> {
@@ -117,7 +123,7 @@ impl<'q> Dataset<'q> {
                 .collect(),
         };
         let shown: BTreeSet<&str> = themes.iter().map(|t| t.id.as_str()).collect();
-        let mut by_quote: BTreeMap<&str, Vec<Counted>> = BTreeMap::new();
+        let mut by_quote: HashMap<&str, Vec<Counted>> = HashMap::with_capacity(codings.len());
         for coding in codings {
             if !shown.contains(coding.theme.as_str())
                 || filter.origin.is_some_and(|o| o != coding.origin)
@@ -167,17 +173,66 @@ impl<'q> Dataset<'q> {
             kept_quotes.push(quote);
             kept_codes.push(codes);
         }
+        let mut by_theme = vec![Vec::new(); themes.len()];
+        for (i, codes) in kept_codes.iter().enumerate() {
+            for code in codes {
+                if let Some(t) = themes.iter().position(|t| t.id == code.theme) {
+                    by_theme[t].push(i);
+                }
+            }
+        }
+        let mut speakers: HashMap<&str, u32> = HashMap::new();
+        let speaker_ids = kept_quotes
+            .iter()
+            .map(|q| q.speaker.as_deref().map(|s| number(&mut speakers, s)))
+            .collect();
+        let mut sources: HashMap<&str, u32> = HashMap::new();
+        let source_ids = kept_quotes
+            .iter()
+            .map(|q| number(&mut sources, &q.source))
+            .collect();
         Dataset {
             quotes: kept_quotes,
             codes: kept_codes,
             themes,
             categories,
+            by_theme,
+            speaker_ids,
+            source_ids,
         }
     }
 
     /// Indices of the quotes coded to a theme.
     pub fn coded_to<'a>(&'a self, theme: &'a str) -> impl Iterator<Item = usize> + 'a {
-        (0..self.quotes.len()).filter(move |&i| self.codes[i].iter().any(|c| c.theme == theme))
+        self.themes
+            .iter()
+            .position(|t| t.id == theme)
+            .map(|t| self.by_theme[t].iter().copied())
+            .into_iter()
+            .flatten()
+    }
+
+    /// Quotes coded to any of `themes`, in order.
+    pub fn coded_to_any(&self, themes: &[&str]) -> Vec<usize> {
+        let mut quotes: Vec<usize> = themes.iter().flat_map(|t| self.coded_to(t)).collect();
+        quotes.sort_unstable();
+        quotes.dedup();
+        quotes
+    }
+
+    /// The number of distinct named speakers among `quotes`.
+    pub fn distinct_speakers(&self, quotes: impl Iterator<Item = usize>) -> usize {
+        distinct(quotes.filter_map(|i| self.speaker_ids[i]))
+    }
+
+    /// The number of distinct sources among `quotes`.
+    pub fn distinct_sources(&self, quotes: impl Iterator<Item = usize>) -> usize {
+        distinct(quotes.map(|i| self.source_ids[i]))
+    }
+
+    /// A quote's speaker number (see [`Dataset::distinct_speakers`]).
+    pub fn speaker_id(&self, quote: usize) -> Option<u32> {
+        self.speaker_ids[quote]
     }
 
     /// A quote's score for a theme, if coded to it.
@@ -187,6 +242,18 @@ impl<'q> Dataset<'q> {
             .find(|c| c.theme == theme)
             .map(|c| c.score)
     }
+}
+
+fn number<'q>(numbers: &mut HashMap<&'q str, u32>, value: &'q str) -> u32 {
+    let next = numbers.len() as u32;
+    *numbers.entry(value).or_insert(next)
+}
+
+fn distinct(ids: impl Iterator<Item = u32>) -> usize {
+    let mut ids: Vec<u32> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len()
 }
 
 /// A quote's value for an attribute (`area`, `speaker`, a free attribute...), or

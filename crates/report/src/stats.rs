@@ -1,6 +1,6 @@
 //! The counts a report shows: frequency, matrices by attribute, co-occurrence, top quotes.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -30,9 +30,8 @@ pub fn theme_frequency(data: &Dataset<'_>) -> Vec<Frequency> {
     data.themes
         .iter()
         .map(|theme| {
-            frequency(data, &theme.id, &theme.name, &theme.category, |i| {
-                data.codes[i].iter().any(|c| c.theme == theme.id)
-            })
+            let quotes: Vec<usize> = data.coded_to(&theme.id).collect();
+            frequency(data, &theme.id, &theme.name, &theme.category, &quotes)
         })
         .collect()
 }
@@ -42,17 +41,13 @@ pub fn category_frequency(data: &Dataset<'_>) -> Vec<Frequency> {
     data.categories
         .iter()
         .map(|(id, name)| {
-            let themes: BTreeSet<&str> = data
+            let themes: Vec<&str> = data
                 .themes
                 .iter()
                 .filter(|t| &t.category == id)
                 .map(|t| t.id.as_str())
                 .collect();
-            frequency(data, id, name, id, |i| {
-                data.codes[i]
-                    .iter()
-                    .any(|c| themes.contains(c.theme.as_str()))
-            })
+            frequency(data, id, name, id, &data.coded_to_any(&themes))
         })
         .collect()
 }
@@ -62,24 +57,15 @@ fn frequency(
     id: &str,
     name: &str,
     category: &str,
-    coded: impl Fn(usize) -> bool,
+    quotes: &[usize],
 ) -> Frequency {
-    let quotes: Vec<usize> = (0..data.quotes.len()).filter(|&i| coded(i)).collect();
-    let speakers: BTreeSet<&str> = quotes
-        .iter()
-        .filter_map(|&i| data.quotes[i].speaker.as_deref())
-        .collect();
-    let sources: BTreeSet<&str> = quotes
-        .iter()
-        .map(|&i| data.quotes[i].source.as_str())
-        .collect();
     Frequency {
         id: id.to_string(),
         name: name.to_string(),
         category: category.to_string(),
         quotes: quotes.len(),
-        speakers: speakers.len(),
-        sources: sources.len(),
+        speakers: data.distinct_speakers(quotes.iter().copied()),
+        sources: data.distinct_sources(quotes.iter().copied()),
         share: share(quotes.len(), data.quotes.len()),
     }
 }
@@ -141,25 +127,28 @@ pub fn matrix(data: &Dataset<'_>, attribute: &str) -> Matrix {
         let none = columns.remove(at);
         columns.push(none);
     }
-    let column_of: BTreeMap<&str, usize> = columns
+    let column_of: HashMap<&str, usize> = columns
         .iter()
         .enumerate()
         .map(|(i, c)| (c.as_str(), i))
         .collect();
+    let quote_columns: Vec<usize> = values.iter().map(|v| column_of[v]).collect();
     let mut column_quotes = vec![0; columns.len()];
-    for value in &values {
-        column_quotes[column_of[value]] += 1;
+    for &column in &quote_columns {
+        column_quotes[column] += 1;
     }
     let mut cells = Vec::with_capacity(data.themes.len());
     for theme in &data.themes {
         let mut quotes = vec![0usize; columns.len()];
-        let mut speakers: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); columns.len()];
+        let mut speakers: Vec<Vec<u32>> = vec![Vec::new(); columns.len()];
         for i in data.coded_to(&theme.id) {
-            let column = column_of[values[i]];
+            let column = quote_columns[i];
             quotes[column] += 1;
-            if let Some(speaker) = data.quotes[i].speaker.as_deref() {
-                speakers[column].insert(speaker);
-            }
+            speakers[column].extend(data.speaker_id(i));
+        }
+        for list in &mut speakers {
+            list.sort_unstable();
+            list.dedup();
         }
         cells.push(
             (0..columns.len())
@@ -201,7 +190,7 @@ pub struct CoOccurrence {
 
 /// The co-occurrence matrix of the dataset's themes.
 pub fn co_occurrence(data: &Dataset<'_>) -> CoOccurrence {
-    let index: BTreeMap<&str, usize> = data
+    let index: HashMap<&str, usize> = data
         .themes
         .iter()
         .enumerate()
