@@ -264,6 +264,12 @@ fn the_corpus_coding_agrees_with_the_answer_key() {
     assert!(top(3) >= 0.60, "top-3 agreement {:.3}", top(3));
 }
 
+/// Rewrites the project's configuration with `settings` and the test codebook.
+fn configure(dir: &std::path::Path, settings: &str) {
+    let config = format!("[project]\n{settings}codebook = \"codebook.toml\"\n");
+    fs::write(dir.join("verbatim.toml"), config).expect("config");
+}
+
 /// The state files a project run writes, as bytes.
 fn state_files(dir: &std::path::Path) -> [Vec<u8>; 2] {
     ["quotes.jsonl", "codings.jsonl"]
@@ -273,11 +279,7 @@ fn state_files(dir: &std::path::Path) -> [Vec<u8>; 2] {
 #[test]
 fn changed_sources_are_reread_and_the_result_equals_a_full_rebuild() {
     let dir = project();
-    fs::write(
-        dir.path().join("verbatim.toml"),
-        "[project]\nsources = [\"*.txt\"]\ncodebook = \"codebook.toml\"\n",
-    )
-    .expect("config");
+    configure(dir.path(), "sources = [\"*.txt\"]\n");
     fs::write(
         dir.path().join("b.txt"),
         "Q: Anything?\n\nA: Not much, the money side is fine for once.\n",
@@ -362,11 +364,10 @@ fn changed_sources_are_reread_and_the_result_equals_a_full_rebuild() {
 #[test]
 fn a_roster_change_rereads_only_the_sources_whose_speakers_it_changes() {
     let dir = project();
-    fs::write(
-        dir.path().join("verbatim.toml"),
-        "[project]\nsources = [\"*.txt\"]\ncodebook = \"codebook.toml\"\nroster = \"roster.csv\"\n",
-    )
-    .expect("config");
+    configure(
+        dir.path(),
+        "sources = [\"*.txt\"]\nroster = \"roster.csv\"\n",
+    );
     fs::write(
         dir.path().join("roster.csv"),
         "name,aliases,role,organisation,area,sector\nAmy Lee,,chief executive,Wigan Council,Wigan,council\nBen Ode,,director,Leeds Trust,Leeds,health\n",

@@ -97,7 +97,7 @@ pub fn code_sources(
         .filter(|_| written_quotes.is_some());
     let auto = coder.code(&QuoteIndex::in_memory(&quotes)?)?;
     let manual_lines = match project {
-        Some(project) => manual_codings(&project.state_path("codings.jsonl"))?,
+        Some(project) => state::manual_codings(&project.state_path("codings.jsonl"), None)?,
         None => Vec::new(),
     };
     let manual = state::codes_by_quote(&manual_lines);
@@ -163,17 +163,6 @@ pub fn run(context: &Context, args: &CodeArgs) -> anyhow::Result<()> {
         )?;
     }
     Ok(())
-}
-
-/// Manual codings already in a project's codings file, as written there.
-fn manual_codings(path: &std::path::Path) -> anyhow::Result<Vec<Coding>> {
-    if !path.exists() {
-        return Ok(Vec::new());
-    }
-    Ok(read_jsonl::<Coding>(path)?
-        .into_iter()
-        .filter(|c| c.origin == Origin::Manual)
-        .collect())
 }
 
 fn auto_codings(coded: &[CodedQuote]) -> Vec<Coding> {

@@ -63,8 +63,8 @@ pub struct SearchArgs {
 enum Quotes {
     /// In memory, by row.
     Loaded(Vec<Quote>),
-    /// Lines of a project's `quotes.jsonl` at the table's offsets.
-    File(PathBuf),
+    /// Lines of a project's `quotes.jsonl` (path and open file) at the table's offsets.
+    File(PathBuf, File),
 }
 
 /// Everything a search runs over: the index, the quote table and the quotes.
@@ -92,7 +92,11 @@ impl Searchable {
             return Ok(Searchable {
                 index,
                 table: refreshed.table,
-                quotes: Quotes::File(paths.quotes),
+                quotes: Quotes::File(
+                    paths.quotes.clone(),
+                    File::open(&paths.quotes)
+                        .with_context(|| format!("{}: cannot read", paths.quotes.display()))?,
+                ),
                 codebook: refreshed.codebook,
             });
         }
@@ -122,11 +126,10 @@ impl Searchable {
     fn quote(&self, row: usize) -> anyhow::Result<Quote> {
         match &self.quotes {
             Quotes::Loaded(quotes) => Ok(quotes[row].clone()),
-            Quotes::File(path) => {
+            Quotes::File(path, file) => {
                 let (from, to) = self.table.line(row);
                 let mut line = vec![0; usize::try_from(to - from)?];
-                let mut file =
-                    File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
+                let mut file = file;
                 file.seek(SeekFrom::Start(from))?;
                 file.read_exact(&mut line)?;
                 serde_json::from_slice(&line).with_context(|| {

@@ -186,7 +186,7 @@ pub fn refresh(context: &Context, project: &Project) -> anyhow::Result<Refreshed
     let total_rows = row as usize;
 
     // Index and code.
-    let manual = manual_codings(&paths, old)?;
+    let manual = manual_codings(&paths.codings, old)?;
     let added: Vec<(Part, &[Quote])> = fresh
         .iter()
         .map(|(&i, quotes)| (layout[i], quotes.as_slice()))
@@ -366,19 +366,19 @@ fn next_generation(paths: &StatePaths) -> u64 {
 
 /// Manual codings: from the start of the codings file when the old table says where they
 /// end, else from the whole file.
-fn manual_codings(paths: &StatePaths, old: Option<&QuoteTable>) -> anyhow::Result<Vec<Coding>> {
-    if !paths.codings.exists() {
+pub fn manual_codings(path: &Path, old: Option<&QuoteTable>) -> anyhow::Result<Vec<Coding>> {
+    if !path.exists() {
         return Ok(Vec::new());
     }
     let codings: Vec<Coding> = match old {
         Some(old) => {
             let mut bytes = vec![0; usize::try_from(old.manual_coding_bytes)?];
-            File::open(&paths.codings)
+            File::open(path)
                 .and_then(|mut f| f.read_exact(&mut bytes))
-                .with_context(|| format!("{}: cannot read", paths.codings.display()))?;
-            read_jsonl_str(&String::from_utf8(bytes)?, &paths.codings)?
+                .with_context(|| format!("{}: cannot read", path.display()))?;
+            read_jsonl_str(&String::from_utf8(bytes)?, path)?
         }
-        None => read_jsonl(&paths.codings)?,
+        None => read_jsonl(path)?,
     };
     Ok(codings
         .into_iter()
@@ -421,32 +421,54 @@ pub fn sort_codes(codes: &mut [Code]) {
     });
 }
 
-/// The file being written: serialised lines go through a buffer, carried-over byte
-/// ranges are copied from the old file by the kernel; `written` is the length so far.
+/// The file being written: serialised lines go through a buffer; carried-over byte
+/// ranges of the old file are gathered while contiguous and copied by the kernel.
 struct Sink<'f> {
     buffer: BufWriter<&'f File>,
-    written: u64,
+    old: Option<&'f File>,
+    /// Old bytes still to copy.
+    pending: Option<(u64, u64)>,
+    /// Bytes written or pending so far: the position of the next byte.
+    position: u64,
 }
 
 impl<'f> Sink<'f> {
-    fn new(file: &'f File) -> Self {
+    fn new(file: &'f File, old: Option<&'f File>) -> Self {
         Sink {
             buffer: BufWriter::with_capacity(1 << 20, file),
-            written: 0,
+            old,
+            pending: None,
+            position: 0,
         }
     }
 
     fn line<T: serde::Serialize>(&mut self, value: &T) -> std::io::Result<()> {
+        self.copy_pending()?;
         let mut line = serde_json::to_vec(value)?;
         line.push(b'\n');
         self.buffer.write_all(&line)?;
-        self.written += line.len() as u64;
+        self.position += line.len() as u64;
         Ok(())
     }
 
-    fn copy(&mut self, from: &File, range: (u64, u64)) -> std::io::Result<()> {
+    /// Carries over bytes `range` of the old file.
+    fn keep(&mut self, range: (u64, u64)) -> std::io::Result<()> {
+        match &mut self.pending {
+            Some(pending) if pending.1 == range.0 => pending.1 = range.1,
+            _ => {
+                self.copy_pending()?;
+                self.pending = Some(range);
+            }
+        }
+        self.position += range.1 - range.0;
+        Ok(())
+    }
+
+    fn copy_pending(&mut self) -> std::io::Result<()> {
+        let (Some(range), Some(mut from)) = (self.pending.take(), self.old) else {
+            return Ok(());
+        };
         self.buffer.flush()?;
-        let mut from = from;
         from.seek(SeekFrom::Start(range.0))?;
         let length = range.1 - range.0;
         let copied = std::io::copy(&mut from.take(length), self.buffer.get_mut())?;
@@ -456,35 +478,12 @@ impl<'f> Sink<'f> {
                 "shorter than the quote table says",
             ));
         }
-        self.written += length;
         Ok(())
     }
 
     fn finish(mut self) -> std::io::Result<()> {
+        self.copy_pending()?;
         self.buffer.flush()
-    }
-}
-
-/// Consecutive kept sources whose old bytes are contiguous, copied in one go.
-struct PendingCopy(Option<(u64, u64)>);
-
-impl PendingCopy {
-    fn add(&mut self, sink: &mut Sink<'_>, from: &File, range: (u64, u64)) -> std::io::Result<()> {
-        match &mut self.0 {
-            Some(pending) if pending.1 == range.0 => pending.1 = range.1,
-            _ => {
-                self.flush(sink, from)?;
-                self.0 = Some(range);
-            }
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self, sink: &mut Sink<'_>, from: &File) -> std::io::Result<()> {
-        match self.0.take() {
-            Some(range) => sink.copy(from, range),
-            None => Ok(()),
-        }
     }
 }
 
@@ -509,13 +508,12 @@ fn write_quotes(
     let mut entries = Vec::with_capacity(files.len());
     let mut first_row = 0u32;
     write_atomic_file(&paths.quotes, |file| {
-        let mut out = Sink::new(file);
-        let mut pending = PendingCopy(None);
+        let mut out = Sink::new(file, old_file.as_ref());
         for (i, entry) in reused.iter().enumerate() {
-            let start = out.written + pending.0.map_or(0, |p| p.1 - p.0);
-            let rows = match (entry, old, old_file.as_ref()) {
-                (Some(entry), Some(old), Some(old_file)) => {
-                    pending.add(&mut out, old_file, entry.quote_bytes)?;
+            let start = out.position;
+            let rows = match (entry, old) {
+                (Some(entry), Some(old)) => {
+                    out.keep(entry.quote_bytes)?;
                     let shift = start.wrapping_sub(entry.quote_bytes.0);
                     let first = entry.first_row as usize;
                     for row in first..first + entry.rows as usize {
@@ -524,18 +522,15 @@ fn write_quotes(
                     entry.rows
                 }
                 _ => {
-                    if let Some(old_file) = old_file.as_ref() {
-                        pending.flush(&mut out, old_file)?;
-                    }
                     let quotes = &fresh[&i];
                     for quote in quotes {
                         out.line(quote)?;
-                        line_ends.push(out.written);
+                        line_ends.push(out.position);
                     }
                     quotes.len() as u32
                 }
             };
-            let end = out.written + pending.0.map_or(0, |p| p.1 - p.0);
+            let end = out.position;
             entries.push(SourceEntry {
                 name: String::new(),
                 stamp: FileStamp::default(),
@@ -549,9 +544,6 @@ fn write_quotes(
                 roster_answers: 0,
             });
             first_row += rows;
-        }
-        if let Some(old_file) = old_file.as_ref() {
-            pending.flush(&mut out, old_file)?;
         }
         out.finish()
     })?;
@@ -581,22 +573,16 @@ fn write_codings(
     let mut manual_bytes = 0;
     let mut ranges = Vec::with_capacity(reused.len());
     write_atomic_file(&paths.codings, |file| {
-        let mut out = Sink::new(file);
-        let mut pending = PendingCopy(None);
+        let mut out = Sink::new(file, old_file.as_ref());
         for coding in manual {
             out.line(coding)?;
         }
-        manual_bytes = out.written;
+        manual_bytes = out.position;
         for (i, entry) in reused.iter().enumerate() {
-            let start = out.written + pending.0.map_or(0, |p| p.1 - p.0);
-            match (entry, old_file.as_ref()) {
-                (Some(entry), Some(old_file)) => {
-                    pending.add(&mut out, old_file, entry.coding_bytes)?
-                }
-                _ => {
-                    if let Some(old_file) = old_file.as_ref() {
-                        pending.flush(&mut out, old_file)?;
-                    }
+            let start = out.position;
+            match entry {
+                Some(entry) => out.keep(entry.coding_bytes)?,
+                None => {
                     for (quote, codes) in fresh[&i].iter().zip(&fresh_codes[&i]) {
                         for code in codes.iter().filter(|c| c.origin == Origin::Auto) {
                             out.line(&Coding {
@@ -611,10 +597,7 @@ fn write_codings(
                     }
                 }
             }
-            ranges.push((start, out.written + pending.0.map_or(0, |p| p.1 - p.0)));
-        }
-        if let Some(old_file) = old_file.as_ref() {
-            pending.flush(&mut out, old_file)?;
+            ranges.push((start, out.position));
         }
         out.finish()
     })?;
