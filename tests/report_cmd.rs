@@ -149,6 +149,52 @@ fn json_html_filters_and_errors() {
     assert!(stderr(&by).contains("--by colour: not an attribute"));
 }
 
+/// A project report counts from the quote table and reads only the quotes it shows; it
+/// must equal the report computed from the parsed files (a `--codebook` run), manual
+/// codings and every filter included.
+#[test]
+fn a_report_from_the_quote_table_equals_one_from_the_parsed_files() {
+    let dir = project();
+    let coded = verbatim(dir.path(), &["code", "--quiet"]);
+    assert!(coded.status.success(), "{}", stderr(&coded));
+    let path = dir.path().join(".verbatim/codings.jsonl");
+    let mut codings = fs::read_to_string(&path).expect("codings");
+    codings.insert_str(0, "{\"quote\":\"leeds:4\",\"theme\":\"challenge.fatigue\",\"score\":null,\"origin\":\"manual\",\"coder\":\"jo\",\"evidence\":[]}\n");
+    fs::write(&path, codings).expect("manual coding");
+    let views: [&[&str]; 4] = [
+        &[],
+        &["--by", "role", "--by", "speaker", "--top", "1"],
+        &["--where", "area=wigan", "--min-score", "0.5"],
+        &["--origin", "manual", "--by", "source"],
+    ];
+    for view in views {
+        let table = verbatim(
+            dir.path(),
+            &[&["report", "--json", "--quiet"], view].concat(),
+        );
+        assert!(table.status.success(), "{}", stderr(&table));
+        let parsed = verbatim(
+            dir.path(),
+            &[
+                &["report", "--json", "--quiet", "--codebook", "codebook.toml"],
+                view,
+            ]
+            .concat(),
+        );
+        assert!(parsed.status.success(), "{}", stderr(&parsed));
+        assert_eq!(stdout(&table), stdout(&parsed), "view {view:?}");
+    }
+    let manual = json_lines(&verbatim(
+        dir.path(),
+        &["report", "--json", "--quiet", "--origin", "manual"],
+    ));
+    assert_eq!(manual[0]["themes"][0]["quotes"], 1, "{}", manual[0]);
+    assert_eq!(
+        manual[0]["top_quotes"]["challenge.fatigue"][0]["id"],
+        "leeds:4"
+    );
+}
+
 #[test]
 fn run_writes_the_html_report_and_prints_a_summary() {
     let dir = project();

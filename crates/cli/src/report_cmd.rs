@@ -1,6 +1,7 @@
 //! `verbatim report` (theme frequency, matrices, co-occurrence, top quotes in Markdown,
 //! CSV, JSON or HTML) and `verbatim run` (ingest, code and report the project).
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -12,8 +13,9 @@ use verbatim_report::{
 };
 
 use crate::code_cmd::{self, Coded};
-use crate::config::Context;
+use crate::config::{Context, Project};
 use crate::ingest_cmd::SourceArgs;
+use crate::state;
 
 /// Report renderings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -81,22 +83,22 @@ pub struct ViewArgs {
 }
 
 pub fn run(context: &Context, args: &ReportArgs) -> anyhow::Result<()> {
-    let coded = code_cmd::stored_or_coded(context, &args.sources, args.codebook.as_deref())?;
     let format = match (args.json, args.format, &args.out) {
         (true, _, _) => ReportFormat::Json,
         (false, Some(format), _) => format,
         (false, None, Some(out)) => format_of(out),
         (false, None, None) => ReportFormat::Md,
     };
-    let Coded {
-        codebook,
-        quotes,
-        codings,
-        ..
-    } = coded;
-    let quotes: Vec<Quote> = quotes.into_iter().map(|c| c.quote).collect();
-    let (data, report) = build(context, &codebook, &quotes, &codings, &args.view)?;
-    let text = render(format, &report, &data)?;
+    let text = match stored_project(context, args, format) {
+        Some(project) => report_from_table(context, project, &args.view, format)?,
+        None => parsed_report(
+            context,
+            &args.sources,
+            args.codebook.as_deref(),
+            &args.view,
+            |report, data| render(format, report, data),
+        )?,
+    };
     match &args.out {
         Some(path) => {
             write_atomic(path, |w| w.write_all(text.as_bytes()))?;
@@ -107,6 +109,88 @@ pub fn run(context: &Context, args: &ReportArgs) -> anyhow::Result<()> {
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     Ok(())
+}
+
+/// A report over parsed quotes and codings (the project's, brought up to date, or the
+/// files given, coded now), handed with its dataset to `finish`.
+fn parsed_report<T>(
+    context: &Context,
+    sources: &SourceArgs,
+    codebook: Option<&Path>,
+    view: &ViewArgs,
+    finish: impl FnOnce(&Report, &Dataset<'_>) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let Coded {
+        codebook,
+        quotes,
+        codings,
+        ..
+    } = code_cmd::stored_or_coded(context, sources, codebook)?;
+    let quotes: Vec<Quote> = quotes.into_iter().map(|c| c.quote).collect();
+    let filter = filter_of(&codebook, view)?;
+    check_attributes(view, |a| {
+        quotes.iter().any(|q| q.attributes.contains_key(a))
+    })?;
+    let data = Dataset::new(&quotes, &codings, Some(&codebook), &filter);
+    let report = Report::new(&data, &options_of(context, &codebook, view, &filter));
+    finish(&report, &data)
+}
+
+/// The project, when the report can come from its quote table: the project's own sources
+/// and codebook, a rendering that shows only the top quotes (Markdown, JSON), and only
+/// attributes the table holds.
+fn stored_project<'c>(
+    context: &'c Context,
+    args: &ReportArgs,
+    format: ReportFormat,
+) -> Option<&'c Project> {
+    let project = context.project.as_ref()?;
+    let tabled = |attribute: &str| ATTRIBUTES.contains(&attribute);
+    let covered = args.sources.paths.is_empty()
+        && args.codebook.is_none()
+        && matches!(format, ReportFormat::Md | ReportFormat::Json)
+        && args.view.by.iter().all(|a| tabled(a))
+        && args.view.conditions.iter().all(|c| {
+            c.split_once('=')
+                .is_some_and(|(attribute, _)| tabled(attribute.trim()))
+        });
+    covered.then_some(project)
+}
+
+/// A report from the project's quote table: counts from the table, manual codings from the
+/// head of the codings file, and only the quotes shown read from `quotes.jsonl`.
+fn report_from_table(
+    context: &Context,
+    project: &Project,
+    view: &ViewArgs,
+    format: ReportFormat,
+) -> anyhow::Result<String> {
+    let refreshed = state::refresh(context, project)?;
+    let table = &refreshed.table;
+    let codebook = &refreshed.codebook;
+    let paths = state::StatePaths::of(project);
+    let lines = state::QuoteLines::open(&paths.quotes)?;
+    let manual_rows: Vec<usize> = (0..table.rows())
+        .filter(|&row| table.codes(row).any(|c| c.origin == Origin::Manual))
+        .collect();
+    let mut row_of: HashMap<String, u32> = HashMap::with_capacity(manual_rows.len());
+    for row in manual_rows {
+        row_of.insert(lines.quote(table, row)?.id, row as u32);
+    }
+    let manual: Vec<(u32, Coding)> = state::manual_codings(&paths.codings, Some(table))?
+        .into_iter()
+        .filter_map(|coding| Some((*row_of.get(&coding.quote)?, coding)))
+        .collect();
+    let filter = filter_of(codebook, view)?;
+    let mut data = Dataset::from_table(table, &manual, Some(codebook), &filter);
+    let shown = data
+        .rows_to_load(view.top)
+        .into_iter()
+        .map(|row| Ok((row, lines.quote(table, row as usize)?)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    data.provide_quotes(shown);
+    let report = Report::new(&data, &options_of(context, codebook, view, &filter));
+    render(format, &report, &data)
 }
 
 #[derive(Debug, Args)]
@@ -126,24 +210,26 @@ pub fn run_project(context: &Context, args: &RunArgs) -> anyhow::Result<()> {
             crate::config::CONFIG_FILE
         );
     };
-    let sources = SourceArgs::default();
-    let Coded {
-        codebook,
-        quotes,
-        codings,
-        ..
-    } = code_cmd::stored_or_coded(context, &sources, None)?;
-    let quotes: Vec<Quote> = quotes.into_iter().map(|c| c.quote).collect();
-    let (data, report) = build(context, &codebook, &quotes, &codings, &args.view)?;
+    let (summary, page) = parsed_report(
+        context,
+        &SourceArgs::default(),
+        None,
+        &args.view,
+        |report, data| {
+            Ok((
+                verbatim_report::markdown_summary(report),
+                html(report, data),
+            ))
+        },
+    )?;
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| project.root.join("report.html"));
-    let page = html(&report, &data);
     write_atomic(&out, |w| w.write_all(page.as_bytes()))?;
     if !context.quiet {
         let mut stdout = std::io::stdout().lock();
-        stdout.write_all(verbatim_report::markdown_summary(&report).as_bytes())?;
+        stdout.write_all(summary.as_bytes())?;
         writeln!(
             stdout,
             "\nwrote {} (open it in a browser)",
@@ -153,13 +239,8 @@ pub fn run_project(context: &Context, args: &RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn build<'q>(
-    context: &Context,
-    codebook: &Codebook,
-    quotes: &'q [Quote],
-    codings: &[Coding],
-    view: &ViewArgs,
-) -> anyhow::Result<(Dataset<'q>, Report)> {
+/// The report's filter, from the view's options; themes must be the codebook's.
+fn filter_of(codebook: &Codebook, view: &ViewArgs) -> anyhow::Result<Filter> {
     let mut conditions = Vec::new();
     for condition in &view.conditions {
         let Some((attribute, value)) = condition.split_once('=') else {
@@ -185,22 +266,33 @@ fn build<'q>(
             bail!("--theme {theme}: no such theme in {}", codebook.codebook.id);
         }
     }
-    let data = Dataset::new(quotes, codings, Some(codebook), &filter);
-    let by = if view.by.is_empty() {
-        vec!["area".to_string(), "sector".to_string()]
-    } else {
-        view.by.clone()
-    };
-    for attribute in &by {
-        let known = ATTRIBUTES.contains(&attribute.as_str())
-            || quotes.iter().any(|q| q.attributes.contains_key(attribute));
-        if !known {
+    Ok(filter)
+}
+
+/// Every `--by` attribute must be a known one or a free attribute some quote has.
+fn check_attributes(view: &ViewArgs, free: impl Fn(&str) -> bool) -> anyhow::Result<()> {
+    for attribute in &view.by {
+        if !ATTRIBUTES.contains(&attribute.as_str()) && !free(attribute) {
             bail!(
                 "--by {attribute}: not an attribute of these quotes (try {})",
                 ATTRIBUTES.join(", ")
             );
         }
     }
+    Ok(())
+}
+
+fn options_of(
+    context: &Context,
+    codebook: &Codebook,
+    view: &ViewArgs,
+    filter: &Filter,
+) -> ReportOptions {
+    let by = if view.by.is_empty() {
+        vec!["area".to_string(), "sector".to_string()]
+    } else {
+        view.by.clone()
+    };
     let mut described = Vec::new();
     described.extend(filter.categories.iter().map(|c| format!("category {c}")));
     described.extend(filter.themes.iter().map(|t| format!("theme {t}")));
@@ -215,15 +307,13 @@ fn build<'q>(
         Some(name) => format!("{name}: {}", codebook.codebook.name),
         None => codebook.codebook.name.clone(),
     };
-    let options = ReportOptions {
+    ReportOptions {
         title,
         by,
         normalise: view.normalise,
         top: view.top,
         filters: described,
-    };
-    let report = Report::new(&data, &options);
-    Ok((data, report))
+    }
 }
 
 fn render(format: ReportFormat, report: &Report, data: &Dataset<'_>) -> anyhow::Result<String> {

@@ -2,8 +2,7 @@
 //! the totals per theme and per area of the whole result first.
 
 use std::collections::{BTreeMap, HashSet};
-use std::fs::File;
-use std::io::{IsTerminal, Read, Seek, SeekFrom, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -63,8 +62,8 @@ pub struct SearchArgs {
 enum Quotes {
     /// In memory, by row.
     Loaded(Vec<Quote>),
-    /// Lines of a project's `quotes.jsonl` (path and open file) at the table's offsets.
-    File(PathBuf, File),
+    /// Lines of a project's `quotes.jsonl` at the table's offsets.
+    File(state::QuoteLines),
 }
 
 /// Everything a search runs over: the index, the quote table and the quotes.
@@ -92,11 +91,7 @@ impl Searchable {
             return Ok(Searchable {
                 index,
                 table: refreshed.table,
-                quotes: Quotes::File(
-                    paths.quotes.clone(),
-                    File::open(&paths.quotes)
-                        .with_context(|| format!("{}: cannot read", paths.quotes.display()))?,
-                ),
+                quotes: Quotes::File(state::QuoteLines::open(&paths.quotes)?),
                 codebook: refreshed.codebook,
             });
         }
@@ -126,20 +121,7 @@ impl Searchable {
     fn quote(&self, row: usize) -> anyhow::Result<Quote> {
         match &self.quotes {
             Quotes::Loaded(quotes) => Ok(quotes[row].clone()),
-            Quotes::File(path, file) => {
-                let (from, to) = self.table.line(row);
-                let mut line = vec![0; usize::try_from(to - from)?];
-                let mut file = file;
-                file.seek(SeekFrom::Start(from))?;
-                file.read_exact(&mut line)?;
-                serde_json::from_slice(&line).with_context(|| {
-                    format!(
-                        "{}: line of quote row {} is damaged",
-                        path.display(),
-                        row + 1
-                    )
-                })
-            }
+            Quotes::File(lines) => lines.quote(&self.table, row),
         }
     }
 }

@@ -364,6 +364,40 @@ fn next_generation(paths: &StatePaths) -> u64 {
     previous.wrapping_add(1)
 }
 
+/// The project's `quotes.jsonl`, open for reading single quotes at the table's offsets.
+pub struct QuoteLines {
+    path: PathBuf,
+    file: File,
+}
+
+impl QuoteLines {
+    pub fn open(path: &Path) -> anyhow::Result<Self> {
+        let file = File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
+        Ok(QuoteLines {
+            path: path.to_path_buf(),
+            file,
+        })
+    }
+
+    /// The quote of a table row.
+    pub fn quote(&self, table: &QuoteTable, row: usize) -> anyhow::Result<Quote> {
+        let (from, to) = table.line(row);
+        let mut line = vec![0; usize::try_from(to - from)?];
+        let mut file = &self.file;
+        file.seek(SeekFrom::Start(from))?;
+        file.read_exact(&mut line).with_context(|| {
+            format!("{}: cannot read quote row {}", self.path.display(), row + 1)
+        })?;
+        serde_json::from_slice(&line).with_context(|| {
+            format!(
+                "{}: line of quote row {} is damaged",
+                self.path.display(),
+                row + 1
+            )
+        })
+    }
+}
+
 /// Manual codings: from the start of the codings file when the old table says where they
 /// end, else from the whole file.
 pub fn manual_codings(path: &Path, old: Option<&QuoteTable>) -> anyhow::Result<Vec<Coding>> {

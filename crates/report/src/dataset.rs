@@ -1,8 +1,13 @@
 //! Quotes with their codes, the filters a report applies, and the counting rules.
+//!
+//! A dataset is built either from quotes and codings as parsed from their files
+//! ([`Dataset::new`]) or from a project's quote table ([`Dataset::from_table`]), which
+//! holds every attribute and code a count needs: a report over a million quotes then never
+//! parses their text, and reads only the quotes it shows (see [`Dataset::rows_to_load`]).
 
 use std::collections::{BTreeSet, HashMap};
 
-use verbatim_model::{Codebook, Coding, Origin, Quote};
+use verbatim_model::{Codebook, Coding, Origin, Quote, QuoteTable};
 
 /// Attributes a report can break counts down by.
 pub const ATTRIBUTES: [&str; 7] = [
@@ -58,8 +63,7 @@ pub struct ThemeInfo {
 /// The quotes a report covers, each with the codes that count, and the themes shown.
 #[derive(Debug, Clone)]
 pub struct Dataset<'q> {
-    /// Quotes that pass the attribute conditions, in input order.
-    pub quotes: Vec<&'q Quote>,
+    rows: Rows<'q>,
     /// Per quote, its counted codes: one per theme, best first.
     pub codes: Vec<Vec<Counted>>,
     /// Themes shown, in codebook order.
@@ -74,6 +78,19 @@ pub struct Dataset<'q> {
     source_ids: Vec<u32>,
 }
 
+/// Where a dataset's quotes come from.
+#[derive(Debug, Clone)]
+enum Rows<'q> {
+    /// Parsed quotes, in input order.
+    Quotes(Vec<&'q Quote>),
+    /// Rows of a quote table; the quotes themselves only where loaded.
+    Table {
+        table: &'q QuoteTable,
+        rows: Vec<u32>,
+        loaded: HashMap<u32, Quote>,
+    },
+}
+
 impl<'q> Dataset<'q> {
     /// Builds a dataset from quotes and codings. Themes come from the codebook (in its
     /// order), else from the codings themselves (sorted by id).
@@ -83,76 +100,14 @@ impl<'q> Dataset<'q> {
         codebook: Option<&Codebook>,
         filter: &Filter,
     ) -> Self {
-        let mut themes: Vec<ThemeInfo> = match codebook {
-            Some(codebook) => codebook
-                .themes
-                .iter()
-                .map(|t| ThemeInfo {
-                    id: t.id.clone(),
-                    name: t.name.clone(),
-                    category: t.category.clone(),
-                })
-                .collect(),
-            None => codings
-                .iter()
-                .map(|c| c.theme.clone())
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .map(|id| ThemeInfo {
-                    name: id.clone(),
-                    category: id.split('.').next().unwrap_or("").to_string(),
-                    id,
-                })
-                .collect(),
-        };
-        themes.retain(|t| filter.categories.is_empty() || filter.categories.contains(&t.category));
-        themes.retain(|t| filter.themes.is_empty() || filter.themes.contains(&t.id));
-        let categories: Vec<(String, String)> = match codebook {
-            Some(codebook) => codebook
-                .categories
-                .iter()
-                .filter(|c| themes.iter().any(|t| t.category == c.id))
-                .map(|c| (c.id.clone(), c.name.clone()))
-                .collect(),
-            None => themes
-                .iter()
-                .map(|t| t.category.clone())
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .map(|c| (c.clone(), c))
-                .collect(),
-        };
+        let (themes, categories) =
+            shown_themes(codebook, codings.iter().map(|c| c.theme.as_str()), filter);
         let shown: BTreeSet<&str> = themes.iter().map(|t| t.id.as_str()).collect();
         let mut by_quote: HashMap<&str, Vec<Counted>> = HashMap::with_capacity(codings.len());
         for coding in codings {
-            if !shown.contains(coding.theme.as_str())
-                || filter.origin.is_some_and(|o| o != coding.origin)
-            {
-                continue;
-            }
-            let score = match (coding.origin, coding.score) {
-                (Origin::Manual, score) => score.unwrap_or(f64::INFINITY),
-                (Origin::Auto, Some(score)) => score,
-                (Origin::Auto, None) => 0.0,
-            };
-            if coding.origin == Origin::Auto && filter.min_score.is_some_and(|min| score < min) {
-                continue;
-            }
-            let codes = by_quote.entry(coding.quote.as_str()).or_default();
-            match codes.iter_mut().find(|c| c.theme == coding.theme) {
-                // A quote coded twice to one theme (manually and automatically, or by two
-                // coders) counts once, with its best score.
-                Some(existing) => {
-                    if score > existing.score {
-                        existing.score = score;
-                        existing.origin = coding.origin;
-                    }
-                }
-                None => codes.push(Counted {
-                    theme: coding.theme.clone(),
-                    score,
-                    origin: coding.origin,
-                }),
+            if shown.contains(coding.theme.as_str()) {
+                let codes = by_quote.entry(coding.quote.as_str()).or_default();
+                count(codes, &coding.theme, coding.score, coding.origin, filter);
             }
         }
         let mut kept_quotes = Vec::new();
@@ -161,24 +116,9 @@ impl<'q> Dataset<'q> {
             let passes = filter.conditions.iter().all(|(attribute, value)| {
                 attribute_value(quote, attribute).eq_ignore_ascii_case(value)
             });
-            if !passes {
-                continue;
-            }
-            let mut codes = by_quote.get(quote.id.as_str()).cloned().unwrap_or_default();
-            codes.sort_by(|a, b| {
-                b.score
-                    .total_cmp(&a.score)
-                    .then_with(|| a.theme.cmp(&b.theme))
-            });
-            kept_quotes.push(quote);
-            kept_codes.push(codes);
-        }
-        let mut by_theme = vec![Vec::new(); themes.len()];
-        for (i, codes) in kept_codes.iter().enumerate() {
-            for code in codes {
-                if let Some(t) = themes.iter().position(|t| t.id == code.theme) {
-                    by_theme[t].push(i);
-                }
+            if passes {
+                kept_codes.push(by_quote.remove(quote.id.as_str()).unwrap_or_default());
+                kept_quotes.push(quote);
             }
         }
         let mut speakers: HashMap<&str, u32> = HashMap::new();
@@ -191,14 +131,222 @@ impl<'q> Dataset<'q> {
             .iter()
             .map(|q| number(&mut sources, &q.source))
             .collect();
+        Dataset::assemble(
+            Rows::Quotes(kept_quotes),
+            kept_codes,
+            themes,
+            categories,
+            speaker_ids,
+            source_ids,
+        )
+    }
+
+    /// Builds a dataset from a project's quote table: attributes and automatic codes from
+    /// the table, manual codings (with the row of their quote) as written, since only they
+    /// keep a missing score apart from a zero one. Attribute conditions on attributes the
+    /// table lacks match no quote; callers check [`QuoteTable::column`] first.
+    pub fn from_table(
+        table: &'q QuoteTable,
+        manual: &[(u32, Coding)],
+        codebook: Option<&Codebook>,
+        filter: &Filter,
+    ) -> Self {
+        let coded_themes = table
+            .themes
+            .iter()
+            .map(String::as_str)
+            .chain(manual.iter().map(|(_, c)| c.theme.as_str()));
+        let (themes, categories) = shown_themes(codebook, coded_themes, filter);
+        let shown: BTreeSet<&str> = themes.iter().map(|t| t.id.as_str()).collect();
+        let table_theme_shown: Vec<bool> = table
+            .themes
+            .iter()
+            .map(|t| shown.contains(t.as_str()))
+            .collect();
+        let conditions: Vec<(Option<usize>, Vec<bool>)> = filter
+            .conditions
+            .iter()
+            .map(|(attribute, value)| {
+                let column = table.column(attribute);
+                let accepted = column.map_or_else(Vec::new, |c| {
+                    let column = &table.columns[c];
+                    (0..=column.values.len() as u32)
+                        .map(|id| label(column.value(id)).eq_ignore_ascii_case(value))
+                        .collect()
+                });
+                (column, accepted)
+            })
+            .collect();
+        let mut manual_by_row: HashMap<u32, Vec<&Coding>> = HashMap::new();
+        for (row, coding) in manual {
+            manual_by_row.entry(*row).or_default().push(coding);
+        }
+        let speaker = table.column("speaker");
+        let source = table.column("source");
+        let mut rows = Vec::new();
+        let mut kept_codes = Vec::new();
+        let mut speaker_ids = Vec::new();
+        let mut source_ids = Vec::new();
+        for row in 0..table.rows() {
+            let passes = conditions.iter().all(|(column, accepted)| {
+                column.is_some_and(|c| accepted[table.columns[c].ids[row] as usize])
+            });
+            if !passes {
+                continue;
+            }
+            let row = row as u32;
+            let mut codes = Vec::new();
+            for coding in manual_by_row.get(&row).into_iter().flatten() {
+                if shown.contains(coding.theme.as_str()) {
+                    count(
+                        &mut codes,
+                        &coding.theme,
+                        coding.score,
+                        coding.origin,
+                        filter,
+                    );
+                }
+            }
+            for code in table.codes(row as usize) {
+                if code.origin == Origin::Auto && table_theme_shown[code.theme_id as usize] {
+                    count(
+                        &mut codes,
+                        code.theme,
+                        Some(code.score),
+                        code.origin,
+                        filter,
+                    );
+                }
+            }
+            let id_in =
+                |column: Option<usize>| column.map_or(0, |c| table.columns[c].ids[row as usize]);
+            speaker_ids.push(Some(id_in(speaker)).filter(|&id| id != 0));
+            source_ids.push(id_in(source));
+            rows.push(row);
+            kept_codes.push(codes);
+        }
+        Dataset::assemble(
+            Rows::Table {
+                table,
+                rows,
+                loaded: HashMap::new(),
+            },
+            kept_codes,
+            themes,
+            categories,
+            speaker_ids,
+            source_ids,
+        )
+    }
+
+    fn assemble(
+        rows: Rows<'q>,
+        mut codes: Vec<Vec<Counted>>,
+        themes: Vec<ThemeInfo>,
+        categories: Vec<(String, String)>,
+        speaker_ids: Vec<Option<u32>>,
+        source_ids: Vec<u32>,
+    ) -> Self {
+        let position: HashMap<&str, usize> = themes
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.as_str(), i))
+            .collect();
+        let mut by_theme = vec![Vec::new(); themes.len()];
+        for (i, codes) in codes.iter_mut().enumerate() {
+            codes.sort_by(|a, b| {
+                b.score
+                    .total_cmp(&a.score)
+                    .then_with(|| a.theme.cmp(&b.theme))
+            });
+            for code in codes.iter() {
+                if let Some(&t) = position.get(code.theme.as_str()) {
+                    by_theme[t].push(i);
+                }
+            }
+        }
         Dataset {
-            quotes: kept_quotes,
-            codes: kept_codes,
+            rows,
+            codes,
             themes,
             categories,
             by_theme,
             speaker_ids,
             source_ids,
+        }
+    }
+
+    /// Number of quotes.
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    /// Whether the dataset has no quote.
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+
+    /// Quote `i`: always there for a dataset of parsed quotes; for one built from a table,
+    /// only once loaded with [`Dataset::provide_quotes`].
+    pub fn quote(&self, i: usize) -> Option<&Quote> {
+        match &self.rows {
+            Rows::Quotes(quotes) => quotes.get(i).copied(),
+            Rows::Table { rows, loaded, .. } => rows.get(i).and_then(|row| loaded.get(row)),
+        }
+    }
+
+    /// Quote `i`'s value for an attribute, or [`NO_VALUE`].
+    pub fn value(&self, i: usize, attribute: &str) -> &str {
+        match &self.rows {
+            Rows::Quotes(quotes) => attribute_value(quotes[i], attribute),
+            Rows::Table { table, rows, .. } => label(
+                table
+                    .column(attribute)
+                    .and_then(|c| table.value(rows[i] as usize, c)),
+            ),
+        }
+    }
+
+    /// An attribute as distinct labels (values, or [`NO_VALUE`]) and, per quote, the
+    /// index of its label.
+    pub fn column(&self, attribute: &str) -> (Vec<&str>, Vec<usize>) {
+        let mut labels: Vec<&str> = Vec::new();
+        let mut numbers: HashMap<&str, usize> = HashMap::new();
+        match &self.rows {
+            Rows::Quotes(quotes) => {
+                let ids = quotes
+                    .iter()
+                    .map(|q| {
+                        let value = attribute_value(q, attribute);
+                        *numbers.entry(value).or_insert_with(|| {
+                            labels.push(value);
+                            labels.len() - 1
+                        })
+                    })
+                    .collect();
+                (labels, ids)
+            }
+            Rows::Table { table, rows, .. } => {
+                let Some(c) = table.column(attribute) else {
+                    return (vec![NO_VALUE], vec![0; rows.len()]);
+                };
+                let column = &table.columns[c];
+                let mut by_id: Vec<Option<usize>> = vec![None; column.values.len() + 1];
+                let ids = rows
+                    .iter()
+                    .map(|&row| {
+                        let id = column.ids[row as usize];
+                        *by_id[id as usize].get_or_insert_with(|| {
+                            let value = label(column.value(id));
+                            *numbers.entry(value).or_insert_with(|| {
+                                labels.push(value);
+                                labels.len() - 1
+                            })
+                        })
+                    })
+                    .collect();
+                (labels, ids)
+            }
         }
     }
 
@@ -218,6 +366,50 @@ impl<'q> Dataset<'q> {
         quotes.sort_unstable();
         quotes.dedup();
         quotes
+    }
+
+    /// The quotes that can be among a theme's `limit` best, with their scores: the
+    /// `limit` highest scores and every quote tied with the lowest of them (ties are
+    /// broken by quote id, which only the quotes themselves hold).
+    pub fn best_coded_to(&self, theme: &str, limit: usize) -> Vec<(f64, usize)> {
+        let mut scored: Vec<(f64, usize)> = self
+            .coded_to(theme)
+            .filter_map(|i| self.score(i, theme).map(|s| (s, i)))
+            .collect();
+        if limit == 0 {
+            return Vec::new();
+        }
+        if scored.len() > limit {
+            scored.select_nth_unstable_by(limit - 1, |a, b| b.0.total_cmp(&a.0));
+            let threshold = scored[limit - 1].0;
+            scored.retain(|s| s.0.total_cmp(&threshold).is_ge());
+        }
+        scored
+    }
+
+    /// For a dataset built from a table, the table rows whose quotes the top quotes of
+    /// each theme (`limit` per theme) need and that are not loaded yet.
+    pub fn rows_to_load(&self, limit: usize) -> Vec<u32> {
+        let Rows::Table { rows, loaded, .. } = &self.rows else {
+            return Vec::new();
+        };
+        let mut needed: Vec<u32> = self
+            .themes
+            .iter()
+            .flat_map(|t| self.best_coded_to(&t.id, limit))
+            .map(|(_, i)| rows[i])
+            .filter(|row| !loaded.contains_key(row))
+            .collect();
+        needed.sort_unstable();
+        needed.dedup();
+        needed
+    }
+
+    /// Gives a dataset built from a table the quotes of some of its rows.
+    pub fn provide_quotes(&mut self, quotes: impl IntoIterator<Item = (u32, Quote)>) {
+        if let Rows::Table { loaded, .. } = &mut self.rows {
+            loaded.extend(quotes);
+        }
     }
 
     /// The number of distinct named speakers among `quotes`.
@@ -244,6 +436,94 @@ impl<'q> Dataset<'q> {
     }
 }
 
+/// The themes and categories a report shows: the codebook's (in its order), else those
+/// coded (sorted by id), narrowed by the filter.
+fn shown_themes<'c>(
+    codebook: Option<&Codebook>,
+    coded: impl Iterator<Item = &'c str>,
+    filter: &Filter,
+) -> (Vec<ThemeInfo>, Vec<(String, String)>) {
+    let mut themes: Vec<ThemeInfo> = match codebook {
+        Some(codebook) => codebook
+            .themes
+            .iter()
+            .map(|t| ThemeInfo {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                category: t.category.clone(),
+            })
+            .collect(),
+        None => coded
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .map(|id| ThemeInfo {
+                name: id.to_string(),
+                category: id.split('.').next().unwrap_or("").to_string(),
+                id: id.to_string(),
+            })
+            .collect(),
+    };
+    themes.retain(|t| filter.categories.is_empty() || filter.categories.contains(&t.category));
+    themes.retain(|t| filter.themes.is_empty() || filter.themes.contains(&t.id));
+    let categories: Vec<(String, String)> = match codebook {
+        Some(codebook) => codebook
+            .categories
+            .iter()
+            .filter(|c| themes.iter().any(|t| t.category == c.id))
+            .map(|c| (c.id.clone(), c.name.clone()))
+            .collect(),
+        None => themes
+            .iter()
+            .map(|t| t.category.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .map(|c| (c.clone(), c))
+            .collect(),
+    };
+    (themes, categories)
+}
+
+/// Counts one coding of a quote under the filter's origin and score rules.
+fn count(
+    codes: &mut Vec<Counted>,
+    theme: &str,
+    score: Option<f64>,
+    origin: Origin,
+    filter: &Filter,
+) {
+    if filter.origin.is_some_and(|o| o != origin) {
+        return;
+    }
+    let score = match (origin, score) {
+        (Origin::Manual, score) => score.unwrap_or(f64::INFINITY),
+        (Origin::Auto, Some(score)) => score,
+        (Origin::Auto, None) => 0.0,
+    };
+    if origin == Origin::Auto && filter.min_score.is_some_and(|min| score < min) {
+        return;
+    }
+    match codes.iter_mut().find(|c| c.theme == theme) {
+        // A quote coded twice to one theme (manually and automatically, or by two
+        // coders) counts once, with its best score.
+        Some(existing) => {
+            if score > existing.score {
+                existing.score = score;
+                existing.origin = origin;
+            }
+        }
+        None => codes.push(Counted {
+            theme: theme.to_string(),
+            score,
+            origin,
+        }),
+    }
+}
+
+/// A stored value as reports label it.
+fn label(value: Option<&str>) -> &str {
+    value.filter(|v| !v.is_empty()).unwrap_or(NO_VALUE)
+}
+
 fn number<'q>(numbers: &mut HashMap<&'q str, u32>, value: &'q str) -> u32 {
     let next = numbers.len() as u32;
     *numbers.entry(value).or_insert(next)
@@ -259,7 +539,11 @@ fn distinct(ids: impl Iterator<Item = u32>) -> usize {
 /// A quote's value for an attribute (`area`, `speaker`, a free attribute...), or
 /// [`NO_VALUE`].
 pub fn attribute_value<'q>(quote: &'q Quote, attribute: &str) -> &'q str {
-    let value = match attribute {
+    label(raw_value(quote, attribute))
+}
+
+fn raw_value<'q>(quote: &'q Quote, attribute: &str) -> Option<&'q str> {
+    match attribute {
         "speaker" => quote.speaker.as_deref(),
         "role" => quote.role.as_deref(),
         "organisation" => quote.organisation.as_deref(),
@@ -268,8 +552,7 @@ pub fn attribute_value<'q>(quote: &'q Quote, attribute: &str) -> &'q str {
         "round" => quote.round.as_deref(),
         "source" => Some(quote.source.as_str()),
         other => quote.attributes.get(other).map(String::as_str),
-    };
-    value.filter(|v| !v.is_empty()).unwrap_or(NO_VALUE)
+    }
 }
 
 /// The counting rules, as written in every report's footer.
@@ -281,3 +564,127 @@ pub const COUNTING_RULES: &[&str] = &[
     "Co-occurrence counts the quotes coded to both themes.",
     "Manual codes always count; with --min-score, automatic codes below it do not.",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Report, ReportOptions};
+
+    const COLUMNS: [&str; 4] = ["speaker", "area", "sector", "source"];
+
+    /// The table a project run keeps for these quotes and codings: manual codes as
+    /// written (a missing score stored as zero), then automatic ones.
+    fn table_of(quotes: &[Quote], codings: &[Coding]) -> QuoteTable {
+        let mut table = QuoteTable::new(&COLUMNS);
+        for (i, quote) in quotes.iter().enumerate() {
+            let values: Vec<Option<&str>> = COLUMNS
+                .iter()
+                .map(|c| match *c {
+                    "source" => Some(quote.source.as_str()),
+                    c => raw_value(quote, c),
+                })
+                .collect();
+            let row = table.push_row(i as u64 + 1, &values);
+            let mut mine: Vec<&Coding> = codings.iter().filter(|c| c.quote == quote.id).collect();
+            mine.sort_by_key(|c| c.origin != Origin::Manual);
+            for coding in mine {
+                table.push_code(
+                    row,
+                    &coding.theme,
+                    coding.score.unwrap_or(0.0),
+                    coding.origin,
+                );
+            }
+        }
+        table
+    }
+
+    fn report_json(data: &Dataset<'_>) -> String {
+        let options = ReportOptions {
+            by: vec!["area".into(), "sector".into(), "speaker".into()],
+            top: 2,
+            ..ReportOptions::default()
+        };
+        serde_json::to_string(&Report::new(data, &options)).unwrap_or_default()
+    }
+
+    proptest::proptest! {
+        /// A report from the table and the manual codings equals the report from the
+        /// parsed files, under every filter.
+        #[test]
+        fn table_dataset_reports_like_parsed_quotes(
+            people in proptest::collection::vec((0usize..5, 0usize..4, 0usize..3, 0usize..3), 1..25),
+            autos in proptest::collection::vec((0usize..25, 0usize..4, 0u8..4), 0..60),
+            manuals in proptest::collection::vec((0usize..25, 0usize..4, proptest::option::of(0u8..4)), 0..8),
+            origin in proptest::option::of(proptest::bool::ANY),
+            min_score in proptest::option::of(0u8..3),
+            area in proptest::option::of(0usize..4),
+        ) {
+            let name = |n: usize, prefix: &str| match n {
+                0 => None,
+                1 => Some(String::new()),
+                n => Some(format!("{prefix}{n}")),
+            };
+            let quotes: Vec<Quote> = people
+                .iter()
+                .enumerate()
+                .map(|(i, &(speaker, area, sector, source))| Quote {
+                    speaker: name(speaker, "Speaker "),
+                    area: name(area, "Area "),
+                    sector: name(sector, "sector"),
+                    ..Quote::new(format!("d{source}:{}", 30 - i), format!("s{source}.txt"), format!("words {i}"))
+                })
+                .collect();
+            let mut codings: Vec<Coding> = Vec::new();
+            for &(q, t, score) in &manuals {
+                if let Some(quote) = quotes.get(q) {
+                    codings.push(Coding {
+                        quote: quote.id.clone(),
+                        theme: format!("c.t{t}"),
+                        score: score.map(f64::from),
+                        origin: Origin::Manual,
+                        coder: Some("ann".into()),
+                        evidence: Vec::new(),
+                    });
+                }
+            }
+            for &(q, t, score) in &autos {
+                let Some(quote) = quotes.get(q) else { continue };
+                let theme = format!("c.t{t}");
+                let taken = codings.iter().any(|c| c.quote == quote.id && c.theme == theme);
+                if !taken {
+                    codings.push(Coding {
+                        quote: quote.id.clone(),
+                        theme,
+                        score: Some(f64::from(score) / 2.0),
+                        origin: Origin::Auto,
+                        coder: Some("verbatim".into()),
+                        evidence: Vec::new(),
+                    });
+                }
+            }
+            let filter = Filter {
+                origin: origin.map(|m| if m { Origin::Manual } else { Origin::Auto }),
+                min_score: min_score.map(f64::from),
+                conditions: area
+                    .map(|a| vec![("area".to_string(), name(a, "area ").unwrap_or_else(|| NO_VALUE.to_string()))])
+                    .unwrap_or_default(),
+                ..Filter::default()
+            };
+            let parsed = Dataset::new(&quotes, &codings, None, &filter);
+            let table = table_of(&quotes, &codings);
+            let manual: Vec<(u32, Coding)> = codings
+                .iter()
+                .filter(|c| c.origin == Origin::Manual)
+                .filter_map(|c| {
+                    let row = quotes.iter().position(|q| q.id == c.quote)?;
+                    Some((row as u32, c.clone()))
+                })
+                .collect();
+            let mut from_table = Dataset::from_table(&table, &manual, None, &filter);
+            let needed = from_table.rows_to_load(2);
+            from_table.provide_quotes(needed.iter().map(|&r| (r, quotes[r as usize].clone())));
+            proptest::prop_assert_eq!(report_json(&from_table), report_json(&parsed));
+        }
+    }
+}

@@ -4,14 +4,15 @@
 
 use std::fmt::Write;
 
-use crate::dataset::{Dataset, attribute_value};
+use crate::dataset::Dataset;
 use crate::report::Report;
 use crate::stats::Matrix;
 
 /// Most quotes listed under one count; the rest are summarised.
 const MAX_LISTED: usize = 60;
 
-/// Renders a report as HTML. `data` supplies the quotes behind each count.
+/// Renders a report as HTML. `data` supplies the quotes behind each count: a dataset of
+/// parsed quotes, since drill-downs list quotes beyond those a report shows.
 pub fn html(report: &Report, data: &Dataset<'_>) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let title = escape(&report.title);
@@ -149,7 +150,7 @@ fn heat_map(out: &mut String, report: &Report, data: &Dataset<'_>, matrix: &Matr
             };
             let quotes: Vec<usize> = data
                 .coded_to(theme)
-                .filter(|&i| attribute_value(data.quotes[i], &matrix.attribute) == column)
+                .filter(|&i| data.value(i, &matrix.attribute) == column)
                 .collect();
             let body = if cell.quotes == 0 {
                 "<span class=\"zero\">·</span>".to_string()
@@ -199,6 +200,10 @@ fn co_occurrence(out: &mut String, report: &Report) {
     out.push_str("</tbody></table></section>\n");
 }
 
+fn quote_id<'d>(data: &'d Dataset<'_>, i: usize) -> &'d str {
+    data.quote(i).map_or("", |q| q.id.as_str())
+}
+
 /// A count that opens onto the quotes behind it, best first for `theme`.
 fn drill(data: &Dataset<'_>, quotes: &[usize], label: &str, theme: Option<&str>) -> String {
     if quotes.is_empty() {
@@ -210,15 +215,18 @@ fn drill(data: &Dataset<'_>, quotes: &[usize], label: &str, theme: Option<&str>)
             let score = |i: usize| data.score(i, theme).unwrap_or(0.0);
             score(b)
                 .total_cmp(&score(a))
-                .then_with(|| data.quotes[a].id.cmp(&data.quotes[b].id))
+                .then_with(|| quote_id(data, a).cmp(quote_id(data, b)))
         });
     }
     let mut out = format!(
         "<details class=\"drill\"><summary>{}</summary><ul>",
         escape(label)
     );
-    for &i in ordered.iter().take(MAX_LISTED) {
-        let quote = &data.quotes[i];
+    for quote in ordered
+        .iter()
+        .take(MAX_LISTED)
+        .filter_map(|&i| data.quote(i))
+    {
         let who: Vec<&str> = [
             quote.speaker.as_deref().or(quote.speaker_hint.as_deref()),
             quote.role.as_deref(),

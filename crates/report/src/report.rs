@@ -71,7 +71,7 @@ impl Report {
     pub fn new(data: &Dataset<'_>, options: &ReportOptions) -> Self {
         Report {
             title: options.title.clone(),
-            quotes: data.quotes.len(),
+            quotes: data.len(),
             coded_quotes: data.codes.iter().filter(|c| !c.is_empty()).count(),
             codes: data.codes.iter().map(Vec::len).sum(),
             filters: options.filters.clone(),

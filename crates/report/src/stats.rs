@@ -1,10 +1,12 @@
 //! The counts a report shows: frequency, matrices by attribute, co-occurrence, top quotes.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::dataset::{Dataset, NO_VALUE, attribute_value};
+use verbatim_model::Quote;
+
+use crate::dataset::{Dataset, NO_VALUE};
 
 /// How often a theme (or a category) was coded.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -66,7 +68,7 @@ fn frequency(
         quotes: quotes.len(),
         speakers: data.distinct_speakers(quotes.iter().copied()),
         sources: data.distinct_sources(quotes.iter().copied()),
-        share: share(quotes.len(), data.quotes.len()),
+        share: share(quotes.len(), data.len()),
     }
 }
 
@@ -112,27 +114,20 @@ pub struct Matrix {
 
 /// The matrix of themes by `attribute`.
 pub fn matrix(data: &Dataset<'_>, attribute: &str) -> Matrix {
-    let values: Vec<&str> = data
-        .quotes
-        .iter()
-        .map(|q| attribute_value(q, attribute))
-        .collect();
-    let mut columns: Vec<String> = values
-        .iter()
-        .map(|v| v.to_string())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if let Some(at) = columns.iter().position(|c| c == NO_VALUE) {
-        let none = columns.remove(at);
-        columns.push(none);
+    let (labels, label_of) = data.column(attribute);
+    let mut order: Vec<usize> = (0..labels.len()).collect();
+    // Sorted by value, quotes without one last.
+    order.sort_by(|&a, &b| {
+        (labels[a] == NO_VALUE)
+            .cmp(&(labels[b] == NO_VALUE))
+            .then_with(|| labels[a].cmp(labels[b]))
+    });
+    let mut column_of_label = vec![0; labels.len()];
+    for (column, &l) in order.iter().enumerate() {
+        column_of_label[l] = column;
     }
-    let column_of: HashMap<&str, usize> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.as_str(), i))
-        .collect();
-    let quote_columns: Vec<usize> = values.iter().map(|v| column_of[v]).collect();
+    let columns: Vec<String> = order.iter().map(|&l| labels[l].to_string()).collect();
+    let quote_columns: Vec<usize> = label_of.iter().map(|&l| column_of_label[l]).collect();
     let mut column_quotes = vec![0; columns.len()];
     for &column in &quote_columns {
         column_quotes[column] += 1;
@@ -236,27 +231,22 @@ pub fn top_quotes(data: &Dataset<'_>, limit: usize) -> BTreeMap<String, Vec<TopQ
     data.themes
         .iter()
         .map(|theme| {
-            let mut quotes: Vec<(f64, usize)> = data
-                .coded_to(&theme.id)
-                .filter_map(|i| data.score(i, &theme.id).map(|s| (s, i)))
+            let mut best: Vec<(f64, &Quote)> = data
+                .best_coded_to(&theme.id, limit)
+                .into_iter()
+                .filter_map(|(score, i)| data.quote(i).map(|q| (score, q)))
                 .collect();
-            quotes.sort_by(|a, b| {
-                b.0.total_cmp(&a.0)
-                    .then_with(|| data.quotes[a.1].id.cmp(&data.quotes[b.1].id))
-            });
-            let top = quotes
+            best.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+            let top = best
                 .into_iter()
                 .take(limit)
-                .map(|(score, i)| {
-                    let quote = &data.quotes[i];
-                    TopQuote {
-                        id: quote.id.clone(),
-                        score: score.is_finite().then_some(score),
-                        text: quote.text.clone(),
-                        speaker: quote.speaker.clone().or_else(|| quote.speaker_hint.clone()),
-                        role: quote.role.clone(),
-                        area: quote.area.clone(),
-                    }
+                .map(|(score, quote)| TopQuote {
+                    id: quote.id.clone(),
+                    score: score.is_finite().then_some(score),
+                    text: quote.text.clone(),
+                    speaker: quote.speaker.clone().or_else(|| quote.speaker_hint.clone()),
+                    role: quote.role.clone(),
+                    area: quote.area.clone(),
                 })
                 .collect();
             (theme.id.clone(), top)
@@ -407,7 +397,7 @@ mod tests {
             conditions: vec![("area".into(), "wigan".into())],
             ..Filter::default()
         });
-        assert_eq!(wigan.quotes.len(), 2);
+        assert_eq!(wigan.len(), 2);
         assert_eq!(theme_frequency(&wigan)[0].share, 1.0);
         let one_category = data(&Filter {
             categories: vec!["p".into()],
@@ -447,7 +437,7 @@ mod tests {
             }
             proptest::prop_assert_eq!(m.row_totals.iter().sum::<usize>(), m.total);
             proptest::prop_assert_eq!(m.column_totals.iter().sum::<usize>(), m.total);
-            proptest::prop_assert_eq!(m.column_quotes.iter().sum::<usize>(), data.quotes.len());
+            proptest::prop_assert_eq!(m.column_quotes.iter().sum::<usize>(), data.len());
             let frequency = theme_frequency(&data);
             for (r, theme) in frequency.iter().enumerate() {
                 proptest::prop_assert_eq!(theme.quotes, m.row_totals[r]);

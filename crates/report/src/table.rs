@@ -10,7 +10,7 @@ pub fn tidy_csv(data: &Dataset<'_>) -> String {
     header.extend(ATTRIBUTES);
     header.push("text");
     let _ = writer.write_record(&header);
-    for (quote, codes) in data.quotes.iter().zip(&data.codes) {
+    for (quote, codes) in loaded(data) {
         for code in codes {
             let category = data
                 .themes
@@ -52,7 +52,7 @@ pub fn wide_csv(data: &Dataset<'_>) -> String {
     header.extend(ATTRIBUTES.iter().map(|a| a.to_string()));
     header.extend(data.themes.iter().map(|t| t.id.clone()));
     let _ = writer.write_record(&header);
-    for (quote, codes) in data.quotes.iter().zip(&data.codes) {
+    for (quote, codes) in loaded(data) {
         let mut row: Vec<String> = vec![quote.id.clone()];
         row.extend(
             ATTRIBUTES
@@ -70,6 +70,13 @@ pub fn wide_csv(data: &Dataset<'_>) -> String {
         let _ = writer.write_record(&row);
     }
     finish(writer)
+}
+
+/// The quotes the dataset holds, with their codes.
+fn loaded<'d>(
+    data: &'d Dataset<'_>,
+) -> impl Iterator<Item = (&'d verbatim_model::Quote, &'d Vec<crate::Counted>)> {
+    (0..data.len()).filter_map(|i| data.quote(i).map(|q| (q, &data.codes[i])))
 }
 
 fn blank_none(value: &str) -> String {
