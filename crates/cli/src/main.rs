@@ -9,6 +9,7 @@ mod code_cmd;
 mod codebook_cmd;
 mod config;
 mod explain_cmd;
+mod facets;
 mod generate_cmd;
 mod ingest_cmd;
 mod output;

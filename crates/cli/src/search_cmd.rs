@@ -4,15 +4,17 @@
 use std::collections::{BTreeMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use anyhow::{Context as _, bail};
 use clap::Args;
 use verbatim_coder::{QuoteIndex, highlight, tokens};
-use verbatim_model::{Codebook, Quote, QuoteTable};
+use verbatim_model::{Codebook, Quote, QuoteTable, RowSet};
 
 use crate::code_cmd;
 use crate::config::Context;
+use crate::facets::{Facets, value_rows};
 use crate::ingest_cmd::SourceArgs;
 use crate::state;
 
@@ -72,6 +74,8 @@ struct Searchable {
     table: QuoteTable,
     quotes: Quotes,
     codebook: Codebook,
+    /// Row sets per theme and area, built by the first search.
+    facets: OnceLock<Facets>,
 }
 
 impl Searchable {
@@ -93,6 +97,7 @@ impl Searchable {
                 table: refreshed.table,
                 quotes: Quotes::File(state::QuoteLines::open(&paths.quotes)?),
                 codebook: refreshed.codebook,
+                facets: OnceLock::new(),
             });
         }
         let mut sources = SourceArgs::default();
@@ -115,6 +120,7 @@ impl Searchable {
             table,
             quotes: Quotes::Loaded(quotes),
             codebook: coded.codebook,
+            facets: OnceLock::new(),
         })
     }
 
@@ -152,26 +158,30 @@ fn search(data: &Searchable, args: &SearchArgs, words: &str) -> anyhow::Result<A
         .chain(category_themes)
         .filter_map(|theme| table.theme_id(theme))
         .collect();
-    let mut conditions: Vec<(usize, Option<u32>)> = Vec::new();
+    let rows = table.rows();
+    let facets = data.facets.get_or_init(|| Facets::of(table));
+    let mut kept: Option<RowSet> = None;
     for (name, value) in [
         ("area", &args.area),
         ("sector", &args.sector),
         ("speaker", &args.speaker),
     ] {
         if let (Some(value), Some(column)) = (value, table.column(name)) {
-            conditions.push((column, table.columns[column].find(value)));
+            let these = match table.columns[column].find(value) {
+                Some(id) => value_rows(table, column, id),
+                None => RowSet::new(rows),
+            };
+            narrow(&mut kept, &these);
         }
     }
-    let passes = |row: usize| {
-        conditions
-            .iter()
-            .all(|&(c, id)| id.is_some_and(|id| table.columns[c].ids[row] == id))
-            && (!theme_filter || table.codes(row).any(|c| wanted.contains(&c.theme_id)))
-    };
+    if theme_filter {
+        narrow(&mut kept, &facets.coded_to_any(rows, &wanted));
+    }
     let mut stems = HashSet::new();
-    let mut hits: Vec<(usize, f64)> = if words.trim().is_empty() {
-        (0..table.rows())
-            .filter(|&row| passes(row))
+    let (matched, hits) = if words.trim().is_empty() {
+        let matched = kept.unwrap_or_else(|| RowSet::full(rows));
+        let mut scored: Vec<(usize, f64)> = matched
+            .rows()
             .map(|row| {
                 let best = table
                     .codes(row)
@@ -180,7 +190,15 @@ fn search(data: &Searchable, args: &SearchArgs, words: &str) -> anyhow::Result<A
                     .fold(0.0, f64::max);
                 (row, best)
             })
-            .collect()
+            .collect();
+        let best_first =
+            |a: &(usize, f64), b: &(usize, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if scored.len() > args.limit && args.limit > 0 {
+            scored.select_nth_unstable_by(args.limit - 1, best_first);
+        }
+        scored.truncate(args.limit);
+        scored.sort_by(best_first);
+        (matched, scored)
     } else {
         let query = data.index.parse_search(words)?;
         query.query_terms(&mut |term, _| {
@@ -191,46 +209,38 @@ fn search(data: &Searchable, args: &SearchArgs, words: &str) -> anyhow::Result<A
         for word in words.split_whitespace().filter_map(|w| w.strip_suffix('*')) {
             stems.extend(tokens(word).into_iter().map(|t| t.stem));
         }
-        data.index
-            .scored(query.as_ref())?
+        let matches = data.index.matches(query.as_ref())?;
+        let mut matched = matches.rows.clone();
+        if let Some(kept) = &kept {
+            matched.intersect_with(kept);
+        }
+        let among = kept.is_some().then_some((&matches, &matched));
+        let best = data.index.best(query.as_ref(), args.limit, among)?;
+        let hits = best
             .into_iter()
-            .filter(|&(_, row)| passes(row))
             .map(|(score, row)| (row, f64::from(score)))
-            .collect()
+            .collect();
+        (matched, hits)
     };
-    let mut by_theme_id = vec![0usize; table.themes.len()];
-    let area = table.column("area");
-    let mut by_area_id = vec![0usize; area.map_or(0, |a| table.columns[a].values.len() + 1)];
-    for &(row, _) in &hits {
-        for code in table.codes(row) {
-            by_theme_id[code.theme_id as usize] += 1;
-        }
-        if let Some(area) = area {
-            by_area_id[table.columns[area].ids[row] as usize] += 1;
-        }
-    }
-    let by_theme = by_theme_id
-        .iter()
+    let by_theme = facets
+        .theme_counts(&matched)
+        .into_iter()
         .enumerate()
-        .filter(|(_, n)| **n > 0)
-        .map(|(id, n)| (table.themes[id].clone(), *n))
+        .filter(|&(_, n)| n > 0)
+        .map(|(id, n)| (table.themes[id].clone(), n))
         .collect();
-    let by_area = by_area_id
-        .iter()
+    let area = table.column("area");
+    let by_area = facets
+        .area_counts(table, &matched)
+        .into_iter()
         .enumerate()
-        .filter(|(_, n)| **n > 0)
+        .filter(|&(_, n)| n > 0)
         .map(|(id, n)| {
             let name = area.and_then(|a| table.columns[a].value(id as u32));
-            (name.unwrap_or("(none)").to_string(), *n)
+            (name.unwrap_or("(none)").to_string(), n)
         })
         .collect();
-    let total = hits.len();
-    let best_first = |a: &(usize, f64), b: &(usize, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-    if hits.len() > args.limit && args.limit > 0 {
-        hits.select_nth_unstable_by(args.limit - 1, best_first);
-    }
-    hits.truncate(args.limit);
-    hits.sort_by(best_first);
+    let total = matched.count();
     Ok(Answer {
         total,
         by_theme,
@@ -238,6 +248,14 @@ fn search(data: &Searchable, args: &SearchArgs, words: &str) -> anyhow::Result<A
         hits,
         stems,
     })
+}
+
+/// Narrows an optional filter (`None`: every row) to `these` rows too.
+fn narrow(kept: &mut Option<RowSet>, these: &RowSet) {
+    match kept {
+        Some(kept) => kept.intersect_with(these),
+        None => *kept = Some(these.clone()),
+    }
 }
 
 fn answer_json(

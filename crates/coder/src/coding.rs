@@ -637,5 +637,20 @@ mod tests {
         scored.sort_by_key(|s| s.1);
         assert_eq!(scored.iter().map(|s| s.1).collect::<Vec<_>>(), [0, 1]);
         assert!(scored.iter().all(|s| s.0 > 0.0));
+        // A reader's search sees the same rows: none of the deleted documents.
+        let matches = index.matches(tired.as_ref()).expect("matches");
+        assert_eq!(matches.rows.rows().collect::<Vec<_>>(), [0, 1]);
+        let best: Vec<usize> = index
+            .best(tired.as_ref(), 5, None)
+            .expect("best")
+            .into_iter()
+            .map(|(_, row)| row)
+            .collect();
+        assert_eq!(best.len(), 2);
+        let only_a = verbatim_model::RowSet::from_rows(4, [1]);
+        let among = index
+            .best(tired.as_ref(), 5, Some((&matches, &only_a)))
+            .expect("best among");
+        assert_eq!(among.iter().map(|b| b.1).collect::<Vec<_>>(), [1]);
     }
 }

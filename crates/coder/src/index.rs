@@ -8,6 +8,7 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::columnar::Column;
@@ -70,6 +71,9 @@ pub struct QuoteIndex {
     /// First row per serial (`u32::MAX`: no such source).
     first_rows: Vec<u32>,
     quotes: usize,
+    /// Per segment of the reader's searcher, the row of each document (`u32::MAX`: not a
+    /// quote of the current layout), computed on first use.
+    doc_rows: OnceLock<Vec<Vec<u32>>>,
 }
 
 fn schema() -> Schema {
@@ -183,6 +187,7 @@ impl QuoteIndex {
             fields,
             first_rows,
             quotes,
+            doc_rows: OnceLock::new(),
         })
     }
 
@@ -192,6 +197,33 @@ impl QuoteIndex {
         let first = *self.first_rows.get(serial)?;
         let row = first.checked_add((key & u64::from(u32::MAX)) as u32)?;
         (first != u32::MAX && (row as usize) < self.quotes).then_some(row as usize)
+    }
+
+    pub(crate) fn reader(&self) -> &IndexReader {
+        &self.reader
+    }
+
+    /// Per segment of `searcher` (the reader's, which never reloads), each document's row.
+    pub(crate) fn doc_rows(&self, searcher: &tantivy::Searcher) -> Result<&[Vec<u32>], CoderError> {
+        if let Some(rows) = self.doc_rows.get() {
+            return Ok(rows);
+        }
+        let columns = self.key_columns(searcher)?;
+        let rows = searcher
+            .segment_readers()
+            .iter()
+            .zip(&columns)
+            .map(|(segment, keys)| {
+                (0..segment.max_doc())
+                    .map(|doc| {
+                        keys.first(doc)
+                            .and_then(|key| self.row(key))
+                            .map_or(u32::MAX, |row| row as u32)
+                    })
+                    .collect()
+            })
+            .collect();
+        Ok(self.doc_rows.get_or_init(|| rows))
     }
 
     fn key_columns(&self, searcher: &tantivy::Searcher) -> Result<Vec<Column<u64>>, CoderError> {

@@ -39,6 +39,7 @@ mod coding;
 mod compile;
 mod error;
 mod explain;
+mod hits;
 mod index;
 mod rule_sets;
 
@@ -50,4 +51,5 @@ pub use compile::{
 };
 pub use error::CoderError;
 pub use explain::{evidence_stems, highlight};
+pub use hits::Matches;
 pub use index::{ATTRIBUTE_FIELDS, Fields, Part, QuoteIndex, attribute};

@@ -29,6 +29,7 @@ mod jsonl;
 mod name;
 mod quote;
 mod roster;
+mod row_set;
 mod table;
 
 pub use atomic::{write_atomic, write_atomic_file};
@@ -39,4 +40,5 @@ pub use jsonl::{read_jsonl, read_jsonl_str, write_jsonl, write_jsonl_to};
 pub use name::{normalise_name, strip_titles};
 pub use quote::Quote;
 pub use roster::{ROSTER_COLUMNS, Resolution, Roster, Speaker};
+pub use row_set::RowSet;
 pub use table::{Column, FileStamp, QuoteTable, Remap, SourceEntry, TableCode};
