@@ -1,18 +1,22 @@
 //! `verbatim generate` (hidden): a deterministic synthetic interview round for benchmarks.
 //!
 //! Interviews of about 7,500 words (75 answers of 60 to 120 words, each one quote, with the
-//! interviewer's questions), a roster of their speakers over areas and sectors, theme
+//! interviewer's questions) in everyday words with Zipf-like frequencies (see
+//! [`crate::vocabulary`]), a roster of their speakers over areas and sectors, theme
 //! language drawn from a codebook's own rule terms mixed into a quarter of the answers,
 //! and a `verbatim.toml`. Mostly plain-text turns, with every tenth interview as WebVTT and
 //! every seventh as Markdown. The same seed and size give the same files.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use clap::Args;
+use verbatim_coder::tokens;
 use verbatim_model::{Codebook, write_atomic};
 
 use crate::config::Context;
+use crate::vocabulary::Vocabulary;
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
@@ -87,122 +91,6 @@ const LAST: &[&str] = &[
     "Kaur", "Lowe", "Morgan", "Nash", "Owen", "Patel", "Quinn", "Reid", "Shah", "Turner", "Upton",
     "Vaughan", "Walsh", "Young", "Zaman",
 ];
-const WORDS: &[&str] = &[
-    "we",
-    "the",
-    "and",
-    "a",
-    "to",
-    "of",
-    "in",
-    "it",
-    "that",
-    "was",
-    "really",
-    "think",
-    "people",
-    "what",
-    "there",
-    "were",
-    "just",
-    "so",
-    "they",
-    "about",
-    "with",
-    "some",
-    "when",
-    "not",
-    "things",
-    "time",
-    "know",
-    "year",
-    "lot",
-    "work",
-    "going",
-    "because",
-    "then",
-    "now",
-    "still",
-    "quite",
-    "actually",
-    "mean",
-    "sort",
-    "way",
-    "thing",
-    "place",
-    "team",
-    "meeting",
-    "week",
-    "month",
-    "morning",
-    "question",
-    "change",
-    "plan",
-    "again",
-    "thought",
-    "felt",
-    "said",
-    "told",
-    "asked",
-    "building",
-    "street",
-    "school",
-    "office",
-    "room",
-    "table",
-    "phone",
-    "email",
-    "paper",
-    "story",
-    "example",
-    "moment",
-    "point",
-    "kind",
-    "bit",
-    "whole",
-    "part",
-    "side",
-    "level",
-    "number",
-    "case",
-    "group",
-    "family",
-    "colleague",
-    "manager",
-    "service",
-    "local",
-    "different",
-    "important",
-    "difficult",
-    "easy",
-    "good",
-    "better",
-    "best",
-    "new",
-    "old",
-    "small",
-    "big",
-    "early",
-    "late",
-    "long",
-    "short",
-    "hard",
-    "clear",
-    "honest",
-    "simple",
-    "open",
-    "close",
-    "weather",
-    "train",
-    "car",
-    "dog",
-    "garden",
-    "coffee",
-    "lunch",
-    "holiday",
-    "football",
-    "radio",
-];
 const QUESTIONS: &[&str] = &[
     "What changed most for you this year?",
     "How did the partnership work in practice?",
@@ -250,11 +138,21 @@ pub fn run(context: &Context, args: &GenerateArgs) -> anyhow::Result<()> {
         .map(String::as_str)
         .filter(|p| !p.contains('\''))
         .collect();
+    // Words a rule fires on alone or in combination stay out of the everyday talk.
+    let codebook_stems: HashSet<String> = codebook
+        .themes
+        .iter()
+        .flat_map(|t| &t.rules)
+        .flat_map(|r| r.any.iter().chain(&r.all).chain(&r.near))
+        .filter(|term| !term.trim().contains(' '))
+        .map(|term| stem(term))
+        .collect();
     let interviews = args.quotes.div_ceil(ANSWERS).max(1);
     let folder = args.out.join("interviews").join(&args.round);
     std::fs::create_dir_all(&folder)
         .with_context(|| format!("{}: cannot create", folder.display()))?;
     let mut random = Random::new(args.seed);
+    let vocabulary = Vocabulary::new(|word| codebook_stems.contains(&stem(word)));
     let mut roster = String::from(
         "name,aliases,role,organisation,area,sector\nJo Whitcombe,,interviewer,Study team,,\n",
     );
@@ -274,7 +172,7 @@ pub fn run(context: &Context, args: &GenerateArgs) -> anyhow::Result<()> {
             .map(|_| {
                 (
                     random.pick(QUESTIONS).to_string(),
-                    answer(&mut random, &phrases),
+                    answer(&mut random, &vocabulary, &phrases),
                 )
             })
             .collect();
@@ -317,19 +215,27 @@ pub fn run(context: &Context, args: &GenerateArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn stem(word: &str) -> String {
+    tokens(word)
+        .into_iter()
+        .map(|t| t.stem)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn display(path: &Path) -> String {
     path.display().to_string()
 }
 
 /// One answer: 60 to 120 words of ordinary talk; a quarter of the answers carry one or two
 /// theme phrases.
-fn answer(random: &mut Random, phrases: &[&str]) -> String {
+fn answer(random: &mut Random, vocabulary: &Vocabulary, phrases: &[&str]) -> String {
     let length = 60 + random.below(61);
     let mut words: Vec<String> = Vec::with_capacity(length + 8);
     while words.len() < length {
         let sentence = 6 + random.below(12);
         for i in 0..sentence {
-            let word = random.pick(WORDS).to_string();
+            let word = vocabulary.word(random.next()).to_string();
             words.push(if i == 0 { capitalise(&word) } else { word });
         }
         if let Some(last) = words.last_mut() {

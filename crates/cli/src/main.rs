@@ -20,6 +20,7 @@ mod search_cmd;
 mod sources;
 mod state;
 mod text_cmd;
+mod vocabulary;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -183,39 +183,26 @@ pub fn refresh(context: &Context, project: &Project) -> anyhow::Result<Refreshed
             .checked_add(rows)
             .context("more than 4 billion quotes in one project")?;
     }
-    let total_rows = row as usize;
 
     // Index and code.
     let manual = manual_codings(&paths.codings, old)?;
-    let added: Vec<(Part, &[Quote])> = fresh
-        .iter()
-        .map(|(&i, quotes)| (layout[i], quotes.as_slice()))
-        .collect();
     let generation = next_generation(&paths);
-    let auto: Vec<Vec<Code>> = match old {
-        Some(old) => {
-            let new_quotes: Vec<Quote> = fresh.values().flatten().cloned().collect();
-            let small = QuoteIndex::in_memory(&new_quotes)?;
-            let coded = coder.code(&small)?;
-            let old_layout = layout_of(old);
-            let removed: Vec<u64> = old
-                .sources
-                .iter()
-                .filter(|s| !reused.iter().flatten().any(|r| r.serial == s.serial))
-                .map(|s| s.serial)
-                .collect();
-            QuoteIndex::open(&paths.index, &old_layout, old.rows())?
-                .update(&removed, &added, &layout, total_rows)?;
-            coded
-        }
-        None => {
-            let bar = progress::spinner("indexing and coding", context.quiet);
-            let index = QuoteIndex::create(&paths.index, &added)?;
-            let coded = coder.code(&index)?;
-            bar.finish_and_clear();
-            coded
-        }
-    };
+    let mut table = QuoteTable::new(&TABLE_COLUMNS);
+    table.inputs = inputs;
+    table.roster = roster_digest;
+    table.index = generation.to_string();
+    // The quote file is written while the index is built and coded: the one is mostly
+    // serialisation and disk, the others mostly tokenising and searching.
+    let (auto, written) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| write_quotes(&paths, old, &files, &reused, &fresh, &mut table));
+        let auto = index_and_code(context, &paths, &coder, old, &reused, &fresh, &layout);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("writing the quote file failed")));
+        (auto, written)
+    });
+    let auto = auto?;
+    written?;
     std::fs::write(&paths.generation, format!("{generation}\n"))
         .with_context(|| format!("{}: cannot write", paths.generation.display()))?;
 
@@ -234,11 +221,6 @@ pub fn refresh(context: &Context, project: &Project) -> anyhow::Result<Refreshed
         fresh_codes.insert(i, codes);
     }
 
-    let mut table = QuoteTable::new(&TABLE_COLUMNS);
-    table.inputs = inputs;
-    table.roster = roster_digest;
-    table.index = generation.to_string();
-    write_quotes(&paths, old, &files, &reused, &fresh, &mut table)?;
     write_codings(
         &paths,
         old,
@@ -268,11 +250,59 @@ pub fn refresh(context: &Context, project: &Project) -> anyhow::Result<Refreshed
     table.codings_file = FileStamp::of(&paths.codings).unwrap_or_default();
     let bytes = table.to_bytes();
     write_atomic(&paths.table, |w| w.write_all(&bytes))?;
+    // A million quotes take most of a second to free; nothing waits for that.
+    std::thread::spawn(move || drop((fresh, fresh_codes)));
     Ok(Refreshed {
         codebook,
         table,
         read: to_read.len(),
         kept: files.len() - to_read.len(),
+    })
+}
+
+/// Brings the index up to date with the new sources and codes their quotes: on a
+/// rebuild, the whole index; otherwise the new quotes in a small index of their own.
+fn index_and_code(
+    context: &Context,
+    paths: &StatePaths,
+    coder: &Coder,
+    old: Option<&QuoteTable>,
+    reused: &[Option<&SourceEntry>],
+    fresh: &BTreeMap<usize, Vec<Quote>>,
+    layout: &[Part],
+) -> anyhow::Result<Vec<Vec<Code>>> {
+    let added: Vec<(Part, &[Quote])> = fresh
+        .iter()
+        .map(|(&i, quotes)| (layout[i], quotes.as_slice()))
+        .collect();
+    let rows: usize = reused
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| entry.map_or_else(|| fresh[&i].len(), |e| e.rows as usize))
+        .sum();
+    Ok(match old {
+        Some(old) => {
+            let new_quotes: Vec<Quote> = fresh.values().flatten().cloned().collect();
+            let small = QuoteIndex::in_memory(&new_quotes)?;
+            let coded = coder.code(&small)?;
+            let old_layout = layout_of(old);
+            let removed: Vec<u64> = old
+                .sources
+                .iter()
+                .filter(|s| !reused.iter().flatten().any(|r| r.serial == s.serial))
+                .map(|s| s.serial)
+                .collect();
+            QuoteIndex::open(&paths.index, &old_layout, old.rows())?
+                .update(&removed, &added, layout, rows)?;
+            coded
+        }
+        None => {
+            let bar = progress::spinner("indexing and coding", context.quiet);
+            let index = QuoteIndex::create(&paths.index, &added)?;
+            let coded = coder.code(&index)?;
+            bar.finish_and_clear();
+            coded
+        }
     })
 }
 

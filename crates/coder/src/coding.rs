@@ -602,12 +602,11 @@ mod tests {
         let index = QuoteIndex::create(&path, &[(part(0, 0), &a[..]), (part(1, 2), &b[..])])
             .expect("build");
         let tired = index.parse_search("tired").expect("query");
-        let mut rows: Vec<usize> = index
+        let rows: Vec<usize> = index
             .matching(tired.as_ref())
             .expect("search")
-            .into_iter()
+            .rows()
             .collect();
-        rows.sort_unstable();
         assert_eq!(rows, [0, 2]);
         drop(index);
         // A new source sorts first: a and b move down a row without being rewritten; b
@@ -626,12 +625,11 @@ mod tests {
             .expect("update");
         assert_eq!(index.document_count(), 4);
         let tired = index.parse_search("tired").expect("query");
-        let mut rows: Vec<usize> = index
+        let rows: Vec<usize> = index
             .matching(tired.as_ref())
             .expect("search")
-            .into_iter()
+            .rows()
             .collect();
-        rows.sort_unstable();
         assert_eq!(rows, [0, 1]);
         let mut scored = index.scored(tired.as_ref()).expect("scored");
         scored.sort_by_key(|s| s.1);

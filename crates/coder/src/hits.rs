@@ -91,6 +91,27 @@ impl Best {
 }
 
 impl QuoteIndex {
+    /// Every row matching `query` (no scoring), one segment after the other: for callers
+    /// that already run many queries in parallel, like the coder.
+    pub fn matching(&self, query: &dyn Query) -> Result<RowSet, CoderError> {
+        let searcher = self.searcher();
+        let doc_rows = self.doc_rows(&searcher)?;
+        let weight = query.weight(EnableScoring::disabled_from_searcher(&searcher))?;
+        let mut rows = RowSet::new(self.quote_count());
+        for (reader, row_of) in searcher.segment_readers().iter().zip(doc_rows) {
+            let alive = reader.alive_bitset();
+            weight.for_each_no_score(reader, &mut |block| {
+                for &doc in block {
+                    let row = row_of[doc as usize];
+                    if row != u32::MAX && alive.is_none_or(|a| a.is_alive(doc)) {
+                        rows.insert(row as usize);
+                    }
+                }
+            })?;
+        }
+        Ok(rows)
+    }
+
     /// Every row matching `query` (no scoring). Segments are searched in parallel.
     pub fn matches(&self, query: &dyn Query) -> Result<Matches, CoderError> {
         let searcher = self.searcher();

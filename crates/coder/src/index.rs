@@ -6,11 +6,10 @@
 //! in the source, not by their row in the quote list, so that adding, changing or removing
 //! one source touches only that source's documents.
 
-use std::collections::HashSet;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
 use tantivy::query::{Query, QueryParser};
 use tantivy::schema::{
@@ -209,21 +208,22 @@ impl QuoteIndex {
             return Ok(rows);
         }
         let columns = self.key_columns(searcher)?;
-        let rows = searcher
-            .segment_readers()
-            .iter()
-            .zip(&columns)
-            .map(|(segment, keys)| {
-                (0..segment.max_doc())
-                    .map(|doc| {
-                        keys.first(doc)
-                            .and_then(|key| self.row(key))
-                            .map_or(u32::MAX, |row| row as u32)
-                    })
-                    .collect()
-            })
-            .collect();
-        Ok(self.doc_rows.get_or_init(|| rows))
+        Ok(self.doc_rows.get_or_init(|| {
+            searcher
+                .segment_readers()
+                .iter()
+                .zip(&columns)
+                .map(|(segment, keys)| {
+                    (0..segment.max_doc())
+                        .map(|doc| {
+                            keys.first(doc)
+                                .and_then(|key| self.row(key))
+                                .map_or(u32::MAX, |row| row as u32)
+                        })
+                        .collect()
+                })
+                .collect()
+        }))
     }
 
     fn key_columns(&self, searcher: &tantivy::Searcher) -> Result<Vec<Column<u64>>, CoderError> {
@@ -252,18 +252,6 @@ impl QuoteIndex {
     /// Number of quotes the index was built from.
     pub fn quote_count(&self) -> usize {
         self.quotes
-    }
-
-    /// Positions (in the indexed quote list) of the quotes matching `query`.
-    pub fn matching(&self, query: &dyn Query) -> Result<HashSet<usize>, CoderError> {
-        let searcher = self.reader.searcher();
-        let found = searcher.search(query, &DocSetCollector)?;
-        let columns = self.key_columns(&searcher)?;
-        Ok(found
-            .into_iter()
-            .filter_map(|address| columns[address.segment_ord as usize].first(address.doc_id))
-            .filter_map(|key| self.row(key))
-            .collect())
     }
 
     /// Quotes matching `query`, best first by BM25 relevance (ties by position), with

@@ -42,6 +42,7 @@ mod explain;
 mod hits;
 mod index;
 mod rule_sets;
+mod stem_cache;
 
 pub use analyzer::{ANALYZER, Token, analyzer, register, stem_family, tokens};
 pub use check::{Problem, check_codebook};

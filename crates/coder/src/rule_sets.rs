@@ -1,7 +1,7 @@
 //! Which quotes each part of a rule matches in one field, and the verdict for a quote:
 //! the rule fires, or it found something but did not fire (and why).
 
-use std::collections::HashSet;
+use verbatim_model::RowSet;
 
 use crate::CoderError;
 use crate::compile::{CompiledRule, Matcher, raw_query};
@@ -17,11 +17,11 @@ pub(crate) enum Verdict {
 
 /// The quotes each part of a rule matches, in one field.
 pub(crate) struct RuleSets {
-    any: Vec<HashSet<usize>>,
-    all: Vec<HashSet<usize>>,
-    near: Option<HashSet<usize>>,
-    query: Option<HashSet<usize>>,
-    veto: Vec<HashSet<usize>>,
+    any: Vec<RowSet>,
+    all: Vec<RowSet>,
+    near: Option<RowSet>,
+    query: Option<RowSet>,
+    veto: Vec<RowSet>,
 }
 
 impl RuleSets {
@@ -30,7 +30,7 @@ impl RuleSets {
         index: &QuoteIndex,
         field: tantivy::schema::Field,
     ) -> Result<Self, CoderError> {
-        let sets = |matchers: &[Matcher]| -> Result<Vec<HashSet<usize>>, CoderError> {
+        let sets = |matchers: &[Matcher]| -> Result<Vec<RowSet>, CoderError> {
             matchers
                 .iter()
                 .map(|m| index.matching(m.query(field).as_ref()))
@@ -59,22 +59,22 @@ impl RuleSets {
             .chain(&self.all)
             .chain(self.near.iter())
             .chain(self.query.iter())
-            .flat_map(|set| set.iter().copied())
+            .flat_map(RowSet::rows)
     }
 
     pub(crate) fn verdict(&self, rule: &CompiledRule, quote: usize) -> Verdict {
-        let labels = |matchers: &[Matcher], sets: &[HashSet<usize>], hit: bool| -> Vec<String> {
+        let labels = |matchers: &[Matcher], sets: &[RowSet], hit: bool| -> Vec<String> {
             matchers
                 .iter()
                 .zip(sets)
-                .filter(|(_, set)| set.contains(&quote) == hit)
+                .filter(|(_, set)| set.contains(quote) == hit)
                 .map(|(m, _)| m.label.clone())
                 .collect()
         };
         let mut terms = labels(&rule.any, &self.any, true);
         terms.extend(labels(&rule.all, &self.all, true));
-        let near_hit = self.near.as_ref().is_some_and(|s| s.contains(&quote));
-        let query_hit = self.query.as_ref().is_some_and(|s| s.contains(&quote));
+        let near_hit = self.near.as_ref().is_some_and(|s| s.contains(quote));
+        let query_hit = self.query.as_ref().is_some_and(|s| s.contains(quote));
         if near_hit && let Some(near) = &rule.near {
             terms.push(near.label());
         }
@@ -108,7 +108,7 @@ impl RuleSets {
                 .iter()
                 .zip(&self.any)
                 .chain(rule.all.iter().zip(&self.all))
-                .filter(|(_, set)| set.contains(&quote))
+                .filter(|(_, set)| set.contains(quote))
                 .map(|(m, _)| {
                     m.stems
                         .iter()
