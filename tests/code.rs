@@ -270,6 +270,32 @@ fn configure(dir: &std::path::Path, settings: &str) {
     fs::write(dir.join("verbatim.toml"), config).expect("config");
 }
 
+/// Rebuilds the project from scratch and checks it gives the same state files and the
+/// same answer to a search as the incremental runs did.
+fn assert_a_rebuild_gives(
+    dir: &std::path::Path,
+    files: &[Vec<u8>; 2],
+    query: &str,
+    searched: &str,
+) {
+    fs::remove_file(dir.join(".verbatim/table.bin")).expect("drop table");
+    let rebuilt = verbatim(dir, &["code"]);
+    assert!(
+        stdout(&rebuilt).contains(" 0 unchanged"),
+        "{}",
+        stdout(&rebuilt)
+    );
+    assert_eq!(
+        &state_files(dir),
+        files,
+        "incremental differs from a rebuild"
+    );
+    assert_eq!(
+        stdout(&verbatim(dir, &["search", "--json", query])),
+        searched
+    );
+}
+
 /// The state files a project run writes, as bytes.
 fn state_files(dir: &std::path::Path) -> [Vec<u8>; 2] {
     ["quotes.jsonl", "codings.jsonl"]
@@ -335,30 +361,52 @@ fn changed_sources_are_reread_and_the_result_equals_a_full_rebuild() {
     assert!(codings.starts_with("{\"quote\":\"c:2\",\"theme\":\"challenge.money\""));
     assert!(codings.contains("\"quote\":\"b2:"), "{codings}");
 
-    fs::remove_file(dir.path().join(".verbatim/table.bin")).expect("drop table");
-    let rebuilt = verbatim(dir.path(), &["code"]);
+    assert_a_rebuild_gives(dir.path(), &incremental, "exhausted OR money", &searched);
+}
+
+/// A new round whose files sort after every existing one: the quote file grows in place,
+/// and everything still equals a rebuild and stays valid for the next run.
+#[test]
+fn a_round_added_after_the_others_is_appended_and_equals_a_rebuild() {
+    let dir = project();
+    configure(dir.path(), "sources = [\"*.txt\"]\n");
+    let first = verbatim(dir.path(), &["code", "--quiet"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let quotes_path = dir.path().join(".verbatim/quotes.jsonl");
+    let before = fs::read(&quotes_path).expect("quotes");
+    let inode = |path: &std::path::Path| {
+        std::os::unix::fs::MetadataExt::ino(&fs::metadata(path).expect("metadata"))
+    };
+    let file_before = inode(&quotes_path);
+    fs::write(
+        dir.path().join("z.txt"),
+        "Q: Staff?\n\nA: The staff are exhausted and the budget is thin.\n\nQ: More?\n\nA: Nothing else.\n",
+    )
+    .expect("new round");
+    let added = verbatim(dir.path(), &["code"]);
+    assert!(added.status.success(), "{}", stderr(&added));
     assert!(
-        stdout(&rebuilt).contains("unchanged"),
+        stdout(&added).contains("1 sources read, 1 unchanged"),
         "{}",
-        stdout(&rebuilt)
+        stdout(&added)
     );
+    let incremental = state_files(dir.path());
     assert!(
-        stdout(&rebuilt).contains(" 0 unchanged"),
+        incremental[0].starts_with(&before),
+        "old lines kept in place"
+    );
+    assert_eq!(inode(&quotes_path), file_before, "appended, not rewritten");
+    assert!(incremental[0].len() > before.len());
+    let again = verbatim(dir.path(), &["code"]);
+    assert!(
+        stdout(&again).contains("0 sources read, 2 unchanged"),
         "{}",
-        stdout(&rebuilt)
+        stdout(&again)
     );
-    assert_eq!(
-        state_files(dir.path()),
-        incremental,
-        "incremental differs from a rebuild"
-    );
-    assert_eq!(
-        stdout(&verbatim(
-            dir.path(),
-            &["search", "--json", "exhausted OR money"]
-        )),
-        searched
-    );
+    let searched = stdout(&verbatim(dir.path(), &["search", "--json", "exhausted"]));
+    assert!(searched.contains("\"z:2\""), "{searched}");
+
+    assert_a_rebuild_gives(dir.path(), &incremental, "exhausted", &searched);
 }
 
 #[test]

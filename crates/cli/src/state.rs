@@ -13,7 +13,7 @@
 //! other quotes) and added to the index. Anything unexpected (no table, a damaged one,
 //! files edited by hand, a different codebook) rebuilds everything.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -29,7 +29,6 @@ use verbatim_model::{
 use crate::code_cmd::AUTO_CODER;
 use crate::config::{CONFIG_FILE, Context, Project};
 use crate::ingest_cmd::{self, SourceArgs};
-use crate::sources::SourceFile;
 use crate::{codebook_cmd, progress};
 
 /// Attribute columns of the quote table, in order.
@@ -194,7 +193,7 @@ pub fn refresh(context: &Context, project: &Project) -> anyhow::Result<Refreshed
     // The quote file is written while the index is built and coded: the one is mostly
     // serialisation and disk, the others mostly tokenising and searching.
     let (auto, written) = std::thread::scope(|scope| {
-        let writer = scope.spawn(|| write_quotes(&paths, old, &files, &reused, &fresh, &mut table));
+        let writer = scope.spawn(|| write_quotes(&paths, old, &reused, &fresh, &mut table));
         let auto = index_and_code(context, &paths, &coder, old, &reused, &fresh, &layout);
         let written = writer
             .join()
@@ -282,19 +281,30 @@ fn index_and_code(
         .sum();
     Ok(match old {
         Some(old) => {
-            let new_quotes: Vec<Quote> = fresh.values().flatten().cloned().collect();
-            let small = QuoteIndex::in_memory(&new_quotes)?;
-            let coded = coder.code(&small)?;
-            let old_layout = layout_of(old);
+            // The persistent index takes the new documents while the new quotes are coded
+            // in a small index of their own (a quote's codes never depend on the others).
+            let kept: HashSet<u64> = reused.iter().flatten().map(|r| r.serial).collect();
             let removed: Vec<u64> = old
                 .sources
                 .iter()
-                .filter(|s| !reused.iter().flatten().any(|r| r.serial == s.serial))
                 .map(|s| s.serial)
+                .filter(|serial| !kept.contains(serial))
                 .collect();
-            QuoteIndex::open(&paths.index, &old_layout, old.rows())?
-                .update(&removed, &added, layout, rows)?;
-            coded
+            let (updated, coded) = std::thread::scope(|scope| {
+                let updater = scope.spawn(|| -> anyhow::Result<()> {
+                    QuoteIndex::open(&paths.index, &layout_of(old), old.rows())?
+                        .update(&removed, &added, layout, rows)?;
+                    Ok(())
+                });
+                let new_quotes: Vec<Quote> = fresh.values().flatten().cloned().collect();
+                let coded = QuoteIndex::in_memory(&new_quotes).and_then(|small| coder.code(&small));
+                let updated = updater
+                    .join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("updating the index failed")));
+                (updated, coded)
+            });
+            updated?;
+            coded?
         }
         None => {
             let bar = progress::spinner("indexing and coding", context.quiet);
@@ -494,6 +504,8 @@ struct Sink<'f> {
     pending: Option<(u64, u64)>,
     /// Bytes written or pending so far: the position of the next byte.
     position: u64,
+    /// Appending to the old file itself: carried-over bytes are already in place.
+    in_place: bool,
 }
 
 impl<'f> Sink<'f> {
@@ -503,6 +515,16 @@ impl<'f> Sink<'f> {
             old,
             pending: None,
             position: 0,
+            in_place: false,
+        }
+    }
+
+    /// Appends to `file` (opened for appending): its bytes are kept, in order, before
+    /// the first new line.
+    fn appending(file: &'f File) -> Self {
+        Sink {
+            in_place: true,
+            ..Sink::new(file, None)
         }
     }
 
@@ -517,6 +539,16 @@ impl<'f> Sink<'f> {
 
     /// Carries over bytes `range` of the old file.
     fn keep(&mut self, range: (u64, u64)) -> std::io::Result<()> {
+        if self.in_place {
+            if range.0 != self.position {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "kept lines out of place in the quote file",
+                ));
+            }
+            self.position = range.1;
+            return Ok(());
+        }
         match &mut self.pending {
             Some(pending) if pending.1 == range.0 => pending.1 = range.1,
             _ => {
@@ -556,7 +588,6 @@ impl<'f> Sink<'f> {
 fn write_quotes(
     paths: &StatePaths,
     old: Option<&QuoteTable>,
-    files: &[SourceFile],
     reused: &[Option<&SourceEntry>],
     fresh: &BTreeMap<usize, Vec<Quote>>,
     table: &mut QuoteTable,
@@ -568,52 +599,97 @@ fn write_quotes(
         ),
         None => None,
     };
-    let mut line_ends: Vec<u64> = Vec::with_capacity(table.rows());
-    let mut entries = Vec::with_capacity(files.len());
-    let mut first_row = 0u32;
-    write_atomic_file(&paths.quotes, |file| {
-        let mut out = Sink::new(file, old_file.as_ref());
-        for (i, entry) in reused.iter().enumerate() {
-            let start = out.position;
-            let rows = match (entry, old) {
-                (Some(entry), Some(old)) => {
-                    out.keep(entry.quote_bytes)?;
-                    let shift = start.wrapping_sub(entry.quote_bytes.0);
-                    let first = entry.first_row as usize;
-                    for row in first..first + entry.rows as usize {
-                        line_ends.push(old.offsets[row + 1].wrapping_add(shift));
-                    }
-                    entry.rows
-                }
-                _ => {
-                    let quotes = &fresh[&i];
-                    for quote in quotes {
-                        out.line(quote)?;
-                        line_ends.push(out.position);
-                    }
-                    quotes.len() as u32
-                }
-            };
-            let end = out.position;
-            entries.push(SourceEntry {
-                name: String::new(),
-                stamp: FileStamp::default(),
-                document: String::new(),
-                serial: 0,
-                first_row,
-                rows,
-                quote_bytes: (start, end),
-                coding_bytes: (0, 0),
-                roster_queries: None,
-                roster_answers: 0,
-            });
-            first_row += rows;
+    let mut lines = (Vec::new(), Vec::new());
+    match old.filter(|old| only_appends(old, reused)) {
+        // New sources after all the old ones, which stay as they were: the new lines are
+        // appended in place. Should this stop half way, the file no longer matches the
+        // table's stamp of it, and the next run rebuilds it.
+        Some(old) => {
+            let file = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&paths.quotes)
+                .with_context(|| format!("{}: cannot append", paths.quotes.display()))?;
+            let mut out = Sink::appending(&file);
+            lines = quote_lines(&mut out, Some(old), reused, fresh)?;
+            out.finish()?;
+            file.sync_data()
+                .with_context(|| format!("{}: cannot write", paths.quotes.display()))?;
         }
-        out.finish()
-    })?;
+        None => write_atomic_file(&paths.quotes, |file| {
+            let mut out = Sink::new(file, old_file.as_ref());
+            lines = quote_lines(&mut out, old, reused, fresh)?;
+            out.finish()
+        })?,
+    }
+    let (line_ends, entries) = lines;
     table.sources = entries;
     table.offsets = std::iter::once(0).chain(line_ends).collect();
     Ok(())
+}
+
+/// Whether the new sources all come after the old ones, which are all kept in place: then
+/// the quote file only grows.
+fn only_appends(old: &QuoteTable, reused: &[Option<&SourceEntry>]) -> bool {
+    let kept = old.sources.len();
+    reused.len() >= kept
+        && reused[..kept]
+            .iter()
+            .zip(&old.sources)
+            .all(|(new, old)| new.is_some_and(|new| new.serial == old.serial))
+        && reused[kept..].iter().all(Option::is_none)
+        && old.sources.last().map_or(old.quotes_file.len == 0, |s| {
+            s.quote_bytes.1 == old.quotes_file.len
+        })
+}
+
+/// Each source's lines through `out`: kept ones carried over, new ones serialised. Returns
+/// every row's line end and each source's entry (rows, byte range).
+fn quote_lines(
+    out: &mut Sink<'_>,
+    old: Option<&QuoteTable>,
+    reused: &[Option<&SourceEntry>],
+    fresh: &BTreeMap<usize, Vec<Quote>>,
+) -> std::io::Result<(Vec<u64>, Vec<SourceEntry>)> {
+    let mut line_ends: Vec<u64> = Vec::new();
+    let mut entries = Vec::with_capacity(reused.len());
+    let mut first_row = 0u32;
+    for (i, entry) in reused.iter().enumerate() {
+        let start = out.position;
+        let rows = match (entry, old) {
+            (Some(entry), Some(old)) => {
+                out.keep(entry.quote_bytes)?;
+                let shift = start.wrapping_sub(entry.quote_bytes.0);
+                let first = entry.first_row as usize;
+                for row in first..first + entry.rows as usize {
+                    line_ends.push(old.offsets[row + 1].wrapping_add(shift));
+                }
+                entry.rows
+            }
+            _ => {
+                let quotes = &fresh[&i];
+                for quote in quotes {
+                    out.line(quote)?;
+                    line_ends.push(out.position);
+                }
+                quotes.len() as u32
+            }
+        };
+        let end = out.position;
+        entries.push(SourceEntry {
+            name: String::new(),
+            stamp: FileStamp::default(),
+            document: String::new(),
+            serial: 0,
+            first_row,
+            rows,
+            quote_bytes: (start, end),
+            coding_bytes: (0, 0),
+            roster_queries: None,
+            roster_answers: 0,
+        });
+        first_row += rows;
+    }
+    Ok((line_ends, entries))
 }
 
 /// Writes `codings.jsonl`: manual codings, then each source's automatic codings (copied
