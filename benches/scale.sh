@@ -97,14 +97,18 @@ print(t[len(t) // 2] / 1000, t[min(len(t) - 1, int(len(t) * 0.99))] / 1000, len(
   mv "$dir/new/interviews/2022" "$dir/interviews/2022"
   tail -n +3 "$dir/new/roster.csv" >> "$dir/roster.csv"
   read -r add_s add_kb < <(measure "$bin" code --quiet)
-  # The same project rebuilt from scratch, for the ratio.
+  # The same project rebuilt from scratch, for the ratio; its files must equal the
+  # incremental run's byte for byte.
+  added_digest=$(cat .verbatim/quotes.jsonl .verbatim/codings.jsonl | sha256sum)
   rm -f .verbatim/table.bin
   read -r rebuild_s rebuild_kb < <(measure "$bin" code --quiet)
+  rebuilt_digest=$(cat .verbatim/quotes.jsonl .verbatim/codings.jsonl | sha256sum)
+  [ "$added_digest" = "$rebuilt_digest" ] && same=true || same=false
   cd "$root"
-  result=$(python3 - "$size" "$quotes" "$codings" "$megabytes" "$ingest_s" "$ingest_kb" "$code_s" "$code_kb" "$recode_s" "$report_s" "$report_kb" "$p50" "$p99" "$add_s" "$baseline" "$searched" "$process_p50" "$add_kb" "$rebuild_s" <<'PY'
+  result=$(python3 - "$size" "$quotes" "$codings" "$megabytes" "$ingest_s" "$ingest_kb" "$code_s" "$code_kb" "$recode_s" "$report_s" "$report_kb" "$p50" "$p99" "$add_s" "$baseline" "$searched" "$process_p50" "$add_kb" "$rebuild_s" "$same" <<'PY'
 import json, sys
 (size, quotes, codings, mb, ingest_s, ingest_kb, code_s, code_kb, recode_s, report_s, report_kb,
- p50, p99, add_s, baseline, searched, process_p50, add_kb, rebuild_s) = sys.argv[1:]
+ p50, p99, add_s, baseline, searched, process_p50, add_kb, rebuild_s, same) = sys.argv[1:]
 base = json.loads(baseline)
 code_s = float(code_s)
 ran = base["seconds"] is not None
@@ -120,6 +124,7 @@ print(json.dumps({
     "add_10k_round_s": float(add_s), "add_10k_round_peak_mb": round(int(add_kb) / 1024),
     "rebuild_with_round_s": float(rebuild_s),
     "add_share_of_rebuild": round(float(add_s) / max(float(rebuild_s), 1e-3), 4),
+    "add_equals_rebuild": same == "true",
     "baseline_s": base["seconds"], "baseline_terms": base["terms"],
     "baseline_mb_per_s_per_term": round(base["megabytes"] / max(per_term, 1e-6), 1) if ran else None,
     "speedup_vs_baseline": round(base["seconds"] / max(code_s, 1e-3), 1) if ran else None,
