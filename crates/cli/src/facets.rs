@@ -74,16 +74,22 @@ impl Facets {
             }
         }
     }
-}
 
-/// The rows whose value in `column` has id `id`.
-pub fn value_rows(table: &QuoteTable, column: usize, id: u32) -> RowSet {
-    let ids = &table.columns[column].ids;
-    RowSet::from_rows(
-        table.rows(),
-        ids.iter()
-            .enumerate()
-            .filter(|&(_, &value)| value == id)
-            .map(|(row, _)| row),
-    )
+    /// The rows whose value in `column` has id `id` (the area's from its row sets).
+    pub fn value_rows(&self, table: &QuoteTable, column: usize, id: u32) -> RowSet {
+        if let Some((area, Some(sets))) = &self.area
+            && *area == column
+            && let Some(set) = sets.get(id as usize)
+        {
+            return set.clone();
+        }
+        let ids = &table.columns[column].ids;
+        RowSet::from_rows(
+            table.rows(),
+            ids.iter()
+                .enumerate()
+                .filter(|&(_, &value)| value == id)
+                .map(|(row, _)| row),
+        )
+    }
 }

@@ -14,7 +14,7 @@ use verbatim_model::{Codebook, Quote, QuoteTable, RowSet};
 
 use crate::code_cmd;
 use crate::config::Context;
-use crate::facets::{Facets, value_rows};
+use crate::facets::Facets;
 use crate::ingest_cmd::SourceArgs;
 use crate::state;
 
@@ -168,7 +168,7 @@ fn search(data: &Searchable, args: &SearchArgs, words: &str) -> anyhow::Result<A
     ] {
         if let (Some(value), Some(column)) = (value, table.column(name)) {
             let these = match table.columns[column].find(value) {
-                Some(id) => value_rows(table, column, id),
+                Some(id) => facets.value_rows(table, column, id),
                 None => RowSet::new(rows),
             };
             narrow(&mut kept, &these);

@@ -592,15 +592,7 @@ fn write_quotes(
     fresh: &BTreeMap<usize, Vec<Quote>>,
     table: &mut QuoteTable,
 ) -> anyhow::Result<()> {
-    let old_file = match old {
-        Some(_) => Some(
-            File::open(&paths.quotes)
-                .with_context(|| format!("{}: cannot read", paths.quotes.display()))?,
-        ),
-        None => None,
-    };
-    let mut lines = (Vec::new(), Vec::new());
-    match old.filter(|old| only_appends(old, reused)) {
+    let (line_ends, entries) = match old.filter(|old| only_appends(old, reused)) {
         // New sources after all the old ones, which stay as they were: the new lines are
         // appended in place. Should this stop half way, the file no longer matches the
         // table's stamp of it, and the next run rebuilds it.
@@ -610,18 +602,26 @@ fn write_quotes(
                 .open(&paths.quotes)
                 .with_context(|| format!("{}: cannot append", paths.quotes.display()))?;
             let mut out = Sink::appending(&file);
-            lines = quote_lines(&mut out, Some(old), reused, fresh)?;
+            let lines = quote_lines(&mut out, Some(old), reused, fresh)?;
             out.finish()?;
             file.sync_data()
                 .with_context(|| format!("{}: cannot write", paths.quotes.display()))?;
+            lines
         }
-        None => write_atomic_file(&paths.quotes, |file| {
-            let mut out = Sink::new(file, old_file.as_ref());
-            lines = quote_lines(&mut out, old, reused, fresh)?;
-            out.finish()
-        })?,
-    }
-    let (line_ends, entries) = lines;
+        None => {
+            let old_file = old
+                .map(|_| File::open(&paths.quotes))
+                .transpose()
+                .with_context(|| format!("{}: cannot read", paths.quotes.display()))?;
+            let mut lines = (Vec::new(), Vec::new());
+            write_atomic_file(&paths.quotes, |file| {
+                let mut out = Sink::new(file, old_file.as_ref());
+                lines = quote_lines(&mut out, old, reused, fresh)?;
+                out.finish()
+            })?;
+            lines
+        }
+    };
     table.sources = entries;
     table.offsets = std::iter::once(0).chain(line_ends).collect();
     Ok(())

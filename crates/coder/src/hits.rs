@@ -8,8 +8,8 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
-use tantivy::query::{EnableScoring, Query};
-use tantivy::{DocId, DocSet, Score, Searcher, TERMINATED};
+use tantivy::query::{EnableScoring, Query, Weight};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
 use verbatim_model::RowSet;
 
 use crate::{CoderError, QuoteIndex};
@@ -99,15 +99,7 @@ impl QuoteIndex {
         let weight = query.weight(EnableScoring::disabled_from_searcher(&searcher))?;
         let mut rows = RowSet::new(self.quote_count());
         for (reader, row_of) in searcher.segment_readers().iter().zip(doc_rows) {
-            let alive = reader.alive_bitset();
-            weight.for_each_no_score(reader, &mut |block| {
-                for &doc in block {
-                    let row = row_of[doc as usize];
-                    if row != u32::MAX && alive.is_none_or(|a| a.is_alive(doc)) {
-                        rows.insert(row as usize);
-                    }
-                }
-            })?;
+            each_match(weight.as_ref(), reader, row_of, |_, row| rows.insert(row))?;
         }
         Ok(rows)
     }
@@ -123,17 +115,11 @@ impl QuoteIndex {
             .par_iter()
             .zip(doc_rows)
             .map(|(reader, row_of)| {
-                let alive = reader.alive_bitset();
                 let mut matched = RowSet::new(rows);
                 let mut found = Vec::new();
-                weight.for_each_no_score(reader, &mut |block| {
-                    for &doc in block {
-                        let row = row_of[doc as usize];
-                        if row != u32::MAX && alive.is_none_or(|a| a.is_alive(doc)) {
-                            matched.insert(row as usize);
-                            found.push(doc);
-                        }
-                    }
+                each_match(weight.as_ref(), reader, row_of, |doc, row| {
+                    matched.insert(row);
+                    found.push(doc);
                 })?;
                 Ok((matched, found))
             })
@@ -223,6 +209,26 @@ impl QuoteIndex {
     fn searcher(&self) -> Searcher {
         self.reader().searcher()
     }
+}
+
+/// Calls `found` with each live document of a segment matching `weight` that is a
+/// quote of the current layout, and its row.
+fn each_match(
+    weight: &dyn Weight,
+    reader: &SegmentReader,
+    row_of: &[u32],
+    mut found: impl FnMut(DocId, usize),
+) -> Result<(), CoderError> {
+    let alive = reader.alive_bitset();
+    weight.for_each_no_score(reader, &mut |block| {
+        for &doc in block {
+            let row = row_of[doc as usize];
+            if row != u32::MAX && alive.is_none_or(|a| a.is_alive(doc)) {
+                found(doc, row as usize);
+            }
+        }
+    })?;
+    Ok(())
 }
 
 #[cfg(test)]
