@@ -296,6 +296,14 @@ fn assert_a_rebuild_gives(
     );
 }
 
+/// Runs `code` in `dir` and checks it read `read` sources and kept `unchanged`.
+fn code_reads(dir: &std::path::Path, read: usize, unchanged: usize) {
+    let coded = verbatim(dir, &["code"]);
+    assert!(coded.status.success(), "{}", stderr(&coded));
+    let summary = format!("{read} sources read, {unchanged} unchanged");
+    assert!(stdout(&coded).contains(&summary), "{}", stdout(&coded));
+}
+
 /// The state files a project run writes, as bytes.
 fn state_files(dir: &std::path::Path) -> [Vec<u8>; 2] {
     ["quotes.jsonl", "codings.jsonl"]
@@ -316,13 +324,7 @@ fn changed_sources_are_reread_and_the_result_equals_a_full_rebuild() {
         "Q: Staff?\n\nA: The staff are tired and the budget is thin this year.\n",
     )
     .expect("third transcript");
-    let first = verbatim(dir.path(), &["code"]);
-    assert!(first.status.success(), "{}", stderr(&first));
-    assert!(
-        stdout(&first).contains("3 sources read, 0 unchanged"),
-        "{}",
-        stdout(&first)
-    );
+    code_reads(dir.path(), 3, 0);
     let mut codings =
         fs::read_to_string(dir.path().join(".verbatim/codings.jsonl")).expect("codings");
     codings.insert_str(0, "{\"quote\":\"c:2\",\"theme\":\"challenge.money\",\"score\":null,\"origin\":\"manual\",\"coder\":\"jo\",\"evidence\":[]}\n");
@@ -330,12 +332,7 @@ fn changed_sources_are_reread_and_the_result_equals_a_full_rebuild() {
     assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
 
     // Nothing changed: nothing is read.
-    let again = verbatim(dir.path(), &["code"]);
-    assert!(
-        stdout(&again).contains("0 sources read, 3 unchanged"),
-        "{}",
-        stdout(&again)
-    );
+    code_reads(dir.path(), 0, 3);
 
     // A source added in the middle of the order, one changed, one removed.
     fs::write(
@@ -383,13 +380,7 @@ fn a_round_added_after_the_others_is_appended_and_equals_a_rebuild() {
         "Q: Staff?\n\nA: The staff are exhausted and the budget is thin.\n\nQ: More?\n\nA: Nothing else.\n",
     )
     .expect("new round");
-    let added = verbatim(dir.path(), &["code"]);
-    assert!(added.status.success(), "{}", stderr(&added));
-    assert!(
-        stdout(&added).contains("1 sources read, 1 unchanged"),
-        "{}",
-        stdout(&added)
-    );
+    code_reads(dir.path(), 1, 1);
     let incremental = state_files(dir.path());
     assert!(
         incremental[0].starts_with(&before),
@@ -397,16 +388,81 @@ fn a_round_added_after_the_others_is_appended_and_equals_a_rebuild() {
     );
     assert_eq!(inode(&quotes_path), file_before, "appended, not rewritten");
     assert!(incremental[0].len() > before.len());
-    let again = verbatim(dir.path(), &["code"]);
-    assert!(
-        stdout(&again).contains("0 sources read, 2 unchanged"),
-        "{}",
-        stdout(&again)
-    );
+    code_reads(dir.path(), 0, 2);
     let searched = stdout(&verbatim(dir.path(), &["search", "--json", "exhausted"]));
     assert!(searched.contains("\"z:2\""), "{searched}");
 
     assert_a_rebuild_gives(dir.path(), &incremental, "exhausted", &searched);
+}
+
+/// A new round with a file that cannot be read: the run names it and changes nothing, so
+/// the next run, with the file fixed, still adds only the new round.
+#[test]
+fn a_round_with_an_unreadable_source_leaves_the_project_as_it_was() {
+    let dir = project();
+    configure(dir.path(), "sources = [\"*.txt\", \"*.vtt\"]\n");
+    let first = verbatim(dir.path(), &["code", "--quiet"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let before = state_files(dir.path());
+    let table = fs::read(dir.path().join(".verbatim/table.bin")).expect("table");
+    // Enough new text that some of it reaches the quote file before the bad file is met.
+    let answers =
+        "Q: Staff?\n\nA: The staff are exhausted and the budget is thin again.\n\n".repeat(500);
+    for i in 0..40 {
+        fs::write(dir.path().join(format!("y{i:02}.txt")), &answers).expect("new transcript");
+    }
+    fs::write(dir.path().join("z.vtt"), "not captions\n").expect("bad captions");
+    let failed = verbatim(dir.path(), &["code"]);
+    assert!(!failed.status.success());
+    assert!(stderr(&failed).contains("z.vtt:1:"), "{}", stderr(&failed));
+    assert_eq!(state_files(dir.path()), before, "state files untouched");
+    assert_eq!(
+        fs::read(dir.path().join(".verbatim/table.bin")).expect("table"),
+        table
+    );
+
+    fs::write(
+        dir.path().join("z.vtt"),
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ann Lee>We were worn out by the end.\n",
+    )
+    .expect("fixed captions");
+    code_reads(dir.path(), 41, 1);
+    let incremental = state_files(dir.path());
+    let searched = stdout(&verbatim(dir.path(), &["search", "--json", "worn"]));
+    assert!(searched.contains("\"z:1\""), "{searched}");
+    assert_a_rebuild_gives(dir.path(), &incremental, "worn", &searched);
+}
+
+/// More sources than one batch of the streaming reader: the quote file holds every quote
+/// in file order, exactly as `ingest` gives them.
+#[test]
+fn a_round_of_many_sources_is_written_in_file_order() {
+    let dir = project();
+    configure(dir.path(), "sources = [\"round\"]\n");
+    fs::create_dir(dir.path().join("round")).expect("round folder");
+    for i in 0..100 {
+        let answer = match i % 3 {
+            0 => "Everyone is exhausted after the winter.",
+            1 => "The budget was cut again this year.",
+            _ => "We opened a new depot by the station.",
+        };
+        fs::write(
+            dir.path().join(format!("round/{i:03}.txt")),
+            format!("Q: How was it?\n\nA: Interview {i}. {answer}\n\nQ: More?\n\nA: That is all from {i}.\n"),
+        )
+        .expect("transcript");
+    }
+    let coded = verbatim(dir.path(), &["code"]);
+    assert!(coded.status.success(), "{}", stderr(&coded));
+    assert!(
+        stdout(&coded).contains("200 quotes, 67 coded"),
+        "{}",
+        stdout(&coded)
+    );
+    let [quotes, _] = state_files(dir.path());
+    let ingested = verbatim(dir.path(), &["ingest", "--json"]);
+    assert!(ingested.status.success(), "{}", stderr(&ingested));
+    assert_eq!(String::from_utf8(quotes).expect("utf-8"), stdout(&ingested));
 }
 
 #[test]
@@ -441,12 +497,7 @@ fn a_roster_change_rereads_only_the_sources_whose_speakers_it_changes() {
     let mut roster = fs::read_to_string(dir.path().join("roster.csv")).expect("roster");
     roster.push_str("Cara Ng,,leader,Bolton Council,Bolton,council\n");
     fs::write(dir.path().join("roster.csv"), &roster).expect("roster grows");
-    let added = verbatim(dir.path(), &["code"]);
-    assert!(
-        stdout(&added).contains("0 sources read, 5 unchanged"),
-        "{}",
-        stdout(&added)
-    );
+    code_reads(dir.path(), 0, 5);
 
     // Ben moves area: only his transcript is read again.
     fs::write(
@@ -454,12 +505,7 @@ fn a_roster_change_rereads_only_the_sources_whose_speakers_it_changes() {
         roster.replace("Leeds Trust,Leeds", "Leeds Trust,York"),
     )
     .expect("roster edit");
-    let moved = verbatim(dir.path(), &["code"]);
-    assert!(
-        stdout(&moved).contains("1 sources read, 4 unchanged"),
-        "{}",
-        stdout(&moved)
-    );
+    code_reads(dir.path(), 1, 4);
     let incremental = state_files(dir.path());
     assert!(String::from_utf8_lossy(&incremental[0]).contains("\"area\":\"York\""));
     fs::remove_file(dir.path().join(".verbatim/table.bin")).expect("drop table");

@@ -161,22 +161,13 @@ pub fn ingest_listed(
     files: Vec<SourceFile>,
     ids: &[String],
 ) -> anyhow::Result<Ingestion> {
-    let (roster_path, roster_shown) = match (&args.roster, &context.project) {
-        (Some(path), _) => (Some(path.clone()), Some(path.clone())),
-        (None, Some(project)) => match &project.config.roster {
-            Some(relative) => (Some(project.resolve(relative)), Some(relative.clone())),
-            None => (None, None),
-        },
-        (None, None) => (None, None),
-    };
-    let roster = roster_path.as_deref().map(Roster::load).transpose()?;
-    let options = options(context, args);
+    let reader = SourceReader::new(context, args)?;
     let bar = progress::bar(files.len() as u64, "ingesting", context.quiet);
     let results: Vec<anyhow::Result<Ingested>> = files
         .par_iter()
         .zip(ids.par_iter())
         .map(|(file, id)| {
-            let result = ingest_one(file, id, roster.as_ref(), &options);
+            let result = reader.read(file, id);
             bar.inc(1);
             result
         })
@@ -191,13 +182,66 @@ pub fn ingest_listed(
             Err(error) => errors.push(format!("{error:#}")),
         }
     }
+    check_read(&errors)?;
+    Ok(Ingestion {
+        files: ingested_files,
+        roster: reader.roster_shown,
+    })
+}
+
+/// Fails with every source that could not be read, if any.
+pub fn check_read(errors: &[String]) -> anyhow::Result<()> {
     match errors.len() {
-        0 => Ok(Ingestion {
-            files: ingested_files,
-            roster: roster_shown,
-        }),
+        0 => Ok(()),
         1 => bail!("{}", errors[0]),
         n => bail!("{n} sources could not be read:\n  {}", errors.join("\n  ")),
+    }
+}
+
+/// Reads sources with the roster and options a command's arguments and project give.
+pub struct SourceReader {
+    roster: Option<Roster>,
+    /// The roster as the user named it.
+    roster_shown: Option<PathBuf>,
+    options: IngestOptions,
+}
+
+impl SourceReader {
+    pub fn new(context: &Context, args: &SourceArgs) -> anyhow::Result<Self> {
+        let (roster_path, roster_shown) = match (&args.roster, &context.project) {
+            (Some(path), _) => (Some(path.clone()), Some(path.clone())),
+            (None, Some(project)) => match &project.config.roster {
+                Some(relative) => (Some(project.resolve(relative)), Some(relative.clone())),
+                None => (None, None),
+            },
+            (None, None) => (None, None),
+        };
+        Ok(SourceReader {
+            roster: roster_path.as_deref().map(Roster::load).transpose()?,
+            roster_shown,
+            options: options(context, args),
+        })
+    }
+
+    /// Reads one file whose document id (for quote ids) is `id`.
+    pub fn read(&self, file: &SourceFile, id: &str) -> anyhow::Result<Ingested> {
+        let bytes =
+            std::fs::read(&file.path).with_context(|| format!("{}: cannot read", file.name))?;
+        let extension = file
+            .path
+            .extension()
+            .map(|e| e.to_string_lossy().into_owned());
+        let source = Source {
+            name: &file.name,
+            id,
+            extension: extension.as_deref(),
+            bytes: &bytes,
+        };
+        let mut options = self.options.clone();
+        if let Some(round) = &file.round {
+            options.round = Some(round.clone());
+        }
+        Ok(ingest(&source, self.roster.as_ref(), &options)?)
     }
 }
 
@@ -224,30 +268,6 @@ fn options(context: &Context, args: &SourceArgs) -> IngestOptions {
             .unwrap_or(verbatim_ingest::DEFAULT_MIN_QUOTE_WORDS),
         prefer_document_roster: args.roster.is_none(),
     }
-}
-
-fn ingest_one(
-    file: &SourceFile,
-    id: &str,
-    roster: Option<&Roster>,
-    options: &IngestOptions,
-) -> anyhow::Result<Ingested> {
-    let bytes = std::fs::read(&file.path).with_context(|| format!("{}: cannot read", file.name))?;
-    let extension = file
-        .path
-        .extension()
-        .map(|e| e.to_string_lossy().into_owned());
-    let source = Source {
-        name: &file.name,
-        id,
-        extension: extension.as_deref(),
-        bytes: &bytes,
-    };
-    let mut options = options.clone();
-    if let Some(round) = &file.round {
-        options.round = Some(round.clone());
-    }
-    Ok(ingest(&source, roster, &options)?)
 }
 
 /// Unknown speaker names with the files they appear in and how many quotes they have.

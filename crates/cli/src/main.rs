@@ -27,6 +27,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Verbatim: ingest, code and report on qualitative interviews.
 #[derive(Debug, Parser)]
 #[command(name = "verbatim", version, about, propagate_version = true)]

@@ -99,38 +99,25 @@ const WRITER_MEMORY: usize = 120_000_000;
 impl QuoteIndex {
     /// Builds an index in memory; rows are positions in `quotes`.
     pub fn in_memory(quotes: &[Quote]) -> Result<Self, CoderError> {
-        let index = Index::create_in_ram(schema());
-        register(&index);
-        let part = Part {
-            serial: 0,
-            first_row: 0,
-        };
-        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
-        add_documents(&writer, &index.schema(), part, quotes)?;
-        writer.commit()?;
-        Self::with_reader(index, &[part], quotes.len())
+        let builder = IndexBuilder::in_memory()?;
+        builder.add(0, quotes)?;
+        builder.finish(
+            &[Part {
+                serial: 0,
+                first_row: 0,
+            }],
+            quotes.len(),
+        )
     }
 
     /// Creates a new index in `dir` (replacing whatever is there) from sources' quotes.
     pub fn create(dir: &Path, parts: &[(Part, &[Quote])]) -> Result<Self, CoderError> {
-        if dir.exists() {
-            std::fs::remove_dir_all(dir)?;
-        }
-        std::fs::create_dir_all(dir)?;
-        let index = Index::create_in_dir(dir, schema())?;
-        register(&index);
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        let mut writer =
-            index.writer_with_num_threads::<TantivyDocument>(threads, threads * WRITER_MEMORY)?;
-        let schema = index.schema();
+        let builder = IndexBuilder::create(dir)?;
         for (part, quotes) in parts {
-            add_documents(&writer, &schema, *part, quotes)?;
+            builder.add(part.serial, quotes)?;
         }
-        writer.commit()?;
-        writer.wait_merging_threads()?;
         let layout: Vec<Part> = parts.iter().map(|(p, _)| *p).collect();
-        let quotes = parts.iter().map(|(_, q)| q.len()).sum();
-        Self::with_reader(index, &layout, quotes)
+        builder.finish(&layout, parts.iter().map(|(_, q)| q.len()).sum())
     }
 
     /// Opens the index in `dir` whose sources now sit at `layout` in a list of `quotes`
@@ -150,18 +137,11 @@ impl QuoteIndex {
         layout: &[Part],
         quotes: usize,
     ) -> Result<Self, CoderError> {
-        let index = self.index;
-        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
-        for serial in removed {
-            writer.delete_term(Term::from_field_u64(self.fields.serial, *serial));
-        }
-        let schema = index.schema();
+        let builder = IndexBuilder::updating(self, removed)?;
         for (part, quotes) in added {
-            add_documents(&writer, &schema, *part, quotes)?;
+            builder.add(part.serial, quotes)?;
         }
-        writer.commit()?;
-        writer.wait_merging_threads()?;
-        Self::with_reader(index, layout, quotes)
+        builder.finish(layout, quotes)
     }
 
     fn with_reader(index: Index, layout: &[Part], quotes: usize) -> Result<Self, CoderError> {
@@ -312,10 +292,80 @@ impl QuoteIndex {
     }
 }
 
+/// Adds sources' documents to an index a batch at a time, so that a caller can stream a
+/// large round through it, then opens it for searching. Dropping a builder without
+/// [`IndexBuilder::finish`] leaves a persistent index as it was before (nothing is
+/// committed).
+pub struct IndexBuilder {
+    index: Index,
+    writer: tantivy::IndexWriter<TantivyDocument>,
+    schema: Schema,
+}
+
+impl IndexBuilder {
+    /// A builder of an index in memory (one indexing thread: such indexes are small).
+    pub fn in_memory() -> Result<Self, CoderError> {
+        let index = Index::create_in_ram(schema());
+        register(&index);
+        let writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
+        Ok(Self::with_writer(index, writer))
+    }
+
+    /// A builder of a new index in `dir`, replacing whatever is there.
+    pub fn create(dir: &Path) -> Result<Self, CoderError> {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir)?;
+        }
+        std::fs::create_dir_all(dir)?;
+        let index = Index::create_in_dir(dir, schema())?;
+        register(&index);
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let writer =
+            index.writer_with_num_threads::<TantivyDocument>(threads, threads * WRITER_MEMORY)?;
+        Ok(Self::with_writer(index, writer))
+    }
+
+    /// A builder adding to `index`, without the documents of sources `removed`.
+    pub fn updating(index: QuoteIndex, removed: &[u64]) -> Result<Self, CoderError> {
+        let serial = index.fields.serial;
+        let index = index.index;
+        let writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
+        for removed in removed {
+            writer.delete_term(Term::from_field_u64(serial, *removed));
+        }
+        Ok(Self::with_writer(index, writer))
+    }
+
+    fn with_writer(index: Index, writer: tantivy::IndexWriter<TantivyDocument>) -> Self {
+        let schema = index.schema();
+        IndexBuilder {
+            index,
+            writer,
+            schema,
+        }
+    }
+
+    /// Adds the quotes of the source numbered `serial`, in source order.
+    pub fn add(&self, serial: u64, quotes: &[Quote]) -> Result<(), CoderError> {
+        add_documents(&self.writer, &self.schema, serial, quotes)
+    }
+
+    /// Commits what was added and opens the index with its sources at `layout` in a list
+    /// of `quotes` rows.
+    pub fn finish(self, layout: &[Part], quotes: usize) -> Result<QuoteIndex, CoderError> {
+        let IndexBuilder {
+            index, mut writer, ..
+        } = self;
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        QuoteIndex::with_reader(index, layout, quotes)
+    }
+}
+
 fn add_documents(
     writer: &tantivy::IndexWriter<TantivyDocument>,
     schema: &Schema,
-    part: Part,
+    serial: u64,
     quotes: &[Quote],
 ) -> Result<(), CoderError> {
     let fields = fields(schema)?;
@@ -325,8 +375,8 @@ fn add_documents(
         .collect();
     for (position, quote) in quotes.iter().enumerate() {
         let mut document = TantivyDocument::default();
-        document.add_u64(fields.key, part.serial << POSITION_BITS | position as u64);
-        document.add_u64(fields.serial, part.serial);
+        document.add_u64(fields.key, serial << POSITION_BITS | position as u64);
+        document.add_u64(fields.serial, serial);
         document.add_text(fields.id, &quote.id);
         document.add_text(fields.text, &quote.text);
         if let Some(context) = &quote.context {
