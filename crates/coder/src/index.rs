@@ -1,5 +1,7 @@
-//! A tantivy index over quotes: stemmed `text` and `context`, attributes as exact-match
-//! facets, and each quote's position in the quote list as a fast field.
+//! A tantivy index over quotes: stemmed `text` and `context`, and each quote's place in
+//! the quote list as a fast field. Attributes are not indexed: filters and facet counts
+//! come from the project's quote table, and tokenising eight more values per quote was a
+//! fifth of indexing a large round.
 //!
 //! The index is derived data. A project keeps it in `.verbatim/index`; one-off runs build
 //! it in memory. Documents are keyed by their source's serial number and their position
@@ -13,24 +15,13 @@ use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
 use tantivy::query::{Query, QueryParser};
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 use verbatim_model::Quote;
 
 use crate::CoderError;
 use crate::analyzer::{ANALYZER, register};
-
-/// Attribute fields indexed for filtering and facet counts.
-pub const ATTRIBUTE_FIELDS: [&str; 7] = [
-    "speaker",
-    "role",
-    "organisation",
-    "area",
-    "sector",
-    "source",
-    "round",
-];
 
 /// How many bits of a document key hold the quote's position within its source.
 const POSITION_BITS: u32 = 32;
@@ -54,8 +45,6 @@ pub struct Fields {
     pub key: Field,
     /// The source's serial, for deleting its documents.
     pub serial: Field,
-    /// Quote id.
-    pub id: Field,
     /// The quote's words, stemmed.
     pub text: Field,
     /// The question or lead-in before the quote, stemmed.
@@ -84,12 +73,8 @@ fn schema() -> Schema {
     );
     builder.add_u64_field("key", FAST);
     builder.add_u64_field("serial", INDEXED);
-    builder.add_text_field("id", STRING | STORED);
     builder.add_text_field("text", stemmed.clone());
     builder.add_text_field("context", stemmed);
-    for name in ATTRIBUTE_FIELDS {
-        builder.add_text_field(name, STRING);
-    }
     builder.build()
 }
 
@@ -369,23 +354,13 @@ fn add_documents(
     quotes: &[Quote],
 ) -> Result<(), CoderError> {
     let fields = fields(schema)?;
-    let attribute_fields: Vec<(&str, Field)> = ATTRIBUTE_FIELDS
-        .iter()
-        .filter_map(|name| schema.get_field(name).ok().map(|f| (*name, f)))
-        .collect();
     for (position, quote) in quotes.iter().enumerate() {
         let mut document = TantivyDocument::default();
         document.add_u64(fields.key, serial << POSITION_BITS | position as u64);
         document.add_u64(fields.serial, serial);
-        document.add_text(fields.id, &quote.id);
         document.add_text(fields.text, &quote.text);
         if let Some(context) = &quote.context {
             document.add_text(fields.context, context);
-        }
-        for (name, field) in &attribute_fields {
-            if let Some(value) = attribute(quote, name) {
-                document.add_text(*field, value);
-            }
         }
         writer.add_document(document)?;
     }
@@ -396,7 +371,6 @@ fn fields(schema: &Schema) -> Result<Fields, CoderError> {
     Ok(Fields {
         key: schema.get_field("key")?,
         serial: schema.get_field("serial")?,
-        id: schema.get_field("id")?,
         text: schema.get_field("text")?,
         context: schema.get_field("context")?,
     })

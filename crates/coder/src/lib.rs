@@ -53,4 +53,4 @@ pub use compile::{
 pub use error::CoderError;
 pub use explain::{evidence_stems, highlight};
 pub use hits::Matches;
-pub use index::{ATTRIBUTE_FIELDS, Fields, IndexBuilder, Part, QuoteIndex, attribute};
+pub use index::{Fields, IndexBuilder, Part, QuoteIndex, attribute};

@@ -3,9 +3,8 @@
 //! remembered. The stems are exactly the stemmer's, so indexes and rules agree whichever
 //! filter produced them.
 
-use std::collections::HashMap;
-
 use frostem::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 /// Words remembered per analyzer before the memory starts over (bounds its size on text
@@ -22,7 +21,7 @@ impl TokenFilter for CachedEnglishStemmer {
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
         CachedStemmerFilter {
             inner: tokenizer,
-            stems: HashMap::new(),
+            stems: FxHashMap::default(),
         }
     }
 }
@@ -31,7 +30,7 @@ impl TokenFilter for CachedEnglishStemmer {
 #[derive(Clone)]
 pub struct CachedStemmerFilter<T> {
     inner: T,
-    stems: HashMap<String, String>,
+    stems: FxHashMap<String, String>,
 }
 
 impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
@@ -52,7 +51,7 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
 /// A token stream of stems.
 pub struct CachedStemmerStream<'a, T> {
     tail: T,
-    stems: &'a mut HashMap<String, String>,
+    stems: &'a mut FxHashMap<String, String>,
     stemmer: Stemmer,
 }
 
