@@ -36,7 +36,7 @@ where
         .suffix(".tmp")
         .tempfile_in(parent)
         .map_err(|e| Error::io(parent, e))?;
-    fill(temp.as_file()).map_err(|e| Error::io(path, e))?;
+    syncing_while(temp.as_file(), || fill(temp.as_file())).map_err(|e| Error::io(path, e))?;
     // A temporary file is private (0600); the result should carry the permissions of the
     // file it replaces, or the usual ones for a new file.
     #[cfg(unix)]
@@ -55,9 +55,50 @@ where
     Ok(())
 }
 
+/// How often the pages written so far go to disk while a file is being written.
+const SYNC_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Runs `write`, which writes `file`, while another thread sends the file's written pages
+/// to disk every [`SYNC_EVERY`]. The sync that must come before a rename then waits only
+/// for the last part: for a file of hundreds of megabytes on an ordinary disk that is
+/// seconds of waiting moved under the work that produced it.
+pub fn syncing_while<T>(file: &std::fs::File, write: impl FnOnce() -> T) -> T {
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                finished.recv_timeout(SYNC_EVERY)
+            {
+                // A failure shows again in the final sync, which is checked.
+                let _ = file.sync_data();
+            }
+        });
+        let result = write();
+        drop(done);
+        result
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_slow_write_is_synced_meanwhile_and_returns_its_result() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("slow.jsonl");
+        let file = std::fs::File::create(&path).expect("create");
+        let written = syncing_while(&file, || {
+            let mut out = &file;
+            for line in 0..3 {
+                out.write_all(format!("{line}\n").as_bytes())?;
+                std::thread::sleep(SYNC_EVERY);
+            }
+            Ok::<_, std::io::Error>(3)
+        });
+        assert_eq!(written.expect("write"), 3);
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "0\n1\n2\n");
+    }
 
     #[test]
     fn replaces_content_and_leaves_no_temp_files() {

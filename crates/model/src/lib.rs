@@ -32,7 +32,7 @@ mod roster;
 mod row_set;
 mod table;
 
-pub use atomic::{write_atomic, write_atomic_file};
+pub use atomic::{syncing_while, write_atomic, write_atomic_file};
 pub use codebook::{Category, Codebook, CodebookInfo, Rule, Theme, parse_toml};
 pub use coding::{Code, CodedQuote, Coding, Origin};
 pub use error::Error;

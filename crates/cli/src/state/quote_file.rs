@@ -6,7 +6,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use verbatim_model::{FileStamp, Quote, QuoteTable, SourceEntry, write_atomic_file};
+use verbatim_model::{FileStamp, Quote, QuoteTable, SourceEntry, syncing_while, write_atomic_file};
 
 use super::sink::Sink;
 use super::stream::Feed;
@@ -78,10 +78,13 @@ pub(super) fn write_quotes(
                 .append(true)
                 .open(&paths.quotes)
                 .with_context(|| format!("{}: cannot append", paths.quotes.display()))?;
-            let mut out = Sink::appending(&file);
-            let written = quote_lines(&mut out, Some(old), reused, feed)
-                .and_then(|written| out.finish().map(|()| written))
-                .and_then(|written| file.sync_data().map(|()| written));
+            let written = syncing_while(&file, || {
+                let mut out = Sink::appending(&file);
+                let written = quote_lines(&mut out, Some(old), reused, feed)?;
+                out.finish()?;
+                Ok::<_, std::io::Error>(written)
+            })
+            .and_then(|written| file.sync_data().map(|()| written));
             if written.is_err() {
                 restore(&file, old.quotes_file)
                     .with_context(|| format!("{}: cannot restore", paths.quotes.display()))?;
