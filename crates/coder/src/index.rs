@@ -78,26 +78,57 @@ fn schema() -> Schema {
     builder.build()
 }
 
-/// Memory per indexing thread.
+/// Most memory per indexing thread: a segment of about a quarter of a million quotes.
 const WRITER_MEMORY: usize = 120_000_000;
+
+/// Least memory per indexing thread that tantivy accepts.
+const WRITER_MEMORY_MIN: usize = 15_000_000;
+
+/// Below this much text, one indexing thread does the job: a second one costs more to
+/// start than it saves.
+const ONE_THREAD_BYTES: u64 = 4_000_000;
+
+/// Indexing threads and memory for about `text_bytes` of text to add: a small round gets
+/// a small writer, whose memory is cheaper to set up, and large ones every core (up to
+/// four).
+fn writer_size(text_bytes: u64, threads: usize) -> (usize, usize) {
+    let threads = if text_bytes < ONE_THREAD_BYTES {
+        1
+    } else {
+        threads.clamp(1, 4)
+    };
+    // The writer holds about as many bytes as the text it has taken in.
+    let per_thread = usize::try_from(text_bytes / threads as u64)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(2)
+        .clamp(WRITER_MEMORY_MIN, WRITER_MEMORY);
+    (threads, per_thread)
+}
+
+fn writer(
+    index: &Index,
+    text_bytes: u64,
+    threads: usize,
+) -> Result<tantivy::IndexWriter<TantivyDocument>, CoderError> {
+    let (threads, per_thread) = writer_size(text_bytes, threads);
+    Ok(index.writer_with_num_threads::<TantivyDocument>(threads, threads * per_thread)?)
+}
 
 impl QuoteIndex {
     /// Builds an index in memory; rows are positions in `quotes`.
     pub fn in_memory(quotes: &[Quote]) -> Result<Self, CoderError> {
-        let builder = IndexBuilder::in_memory()?;
+        let part = Part {
+            serial: 0,
+            first_row: 0,
+        };
+        let builder = IndexBuilder::in_memory(text_bytes(&[(part, quotes)]))?;
         builder.add(0, quotes)?;
-        builder.finish(
-            &[Part {
-                serial: 0,
-                first_row: 0,
-            }],
-            quotes.len(),
-        )
+        builder.finish(&[part], quotes.len())
     }
 
     /// Creates a new index in `dir` (replacing whatever is there) from sources' quotes.
     pub fn create(dir: &Path, parts: &[(Part, &[Quote])]) -> Result<Self, CoderError> {
-        let builder = IndexBuilder::create(dir)?;
+        let builder = IndexBuilder::create(dir, text_bytes(parts))?;
         for (part, quotes) in parts {
             builder.add(part.serial, quotes)?;
         }
@@ -122,7 +153,7 @@ impl QuoteIndex {
         layout: &[Part],
         quotes: usize,
     ) -> Result<Self, CoderError> {
-        let builder = IndexBuilder::updating(self, removed)?;
+        let builder = IndexBuilder::updating(self, removed, text_bytes(added))?;
         for (part, quotes) in added {
             builder.add(part.serial, quotes)?;
         }
@@ -288,33 +319,39 @@ pub struct IndexBuilder {
 }
 
 impl IndexBuilder {
-    /// A builder of an index in memory (one indexing thread: such indexes are small).
-    pub fn in_memory() -> Result<Self, CoderError> {
+    /// A builder of an index in memory (one indexing thread) for about `text_bytes` of
+    /// text.
+    pub fn in_memory(text_bytes: u64) -> Result<Self, CoderError> {
         let index = Index::create_in_ram(schema());
         register(&index);
-        let writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
+        let writer = writer(&index, text_bytes, 1)?;
         Ok(Self::with_writer(index, writer))
     }
 
-    /// A builder of a new index in `dir`, replacing whatever is there.
-    pub fn create(dir: &Path) -> Result<Self, CoderError> {
+    /// A builder of a new index in `dir`, replacing whatever is there, for about
+    /// `text_bytes` of text.
+    pub fn create(dir: &Path, text_bytes: u64) -> Result<Self, CoderError> {
         if dir.exists() {
             std::fs::remove_dir_all(dir)?;
         }
         std::fs::create_dir_all(dir)?;
         let index = Index::create_in_dir(dir, schema())?;
         register(&index);
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        let writer =
-            index.writer_with_num_threads::<TantivyDocument>(threads, threads * WRITER_MEMORY)?;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let writer = writer(&index, text_bytes, cores)?;
         Ok(Self::with_writer(index, writer))
     }
 
-    /// A builder adding to `index`, without the documents of sources `removed`.
-    pub fn updating(index: QuoteIndex, removed: &[u64]) -> Result<Self, CoderError> {
+    /// A builder adding about `text_bytes` of text to `index` (one indexing thread: an
+    /// update is small beside the whole), without the documents of sources `removed`.
+    pub fn updating(
+        index: QuoteIndex,
+        removed: &[u64],
+        text_bytes: u64,
+    ) -> Result<Self, CoderError> {
         let serial = index.fields.serial;
         let index = index.index;
-        let writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
+        let writer = writer(&index, text_bytes, 1)?;
         for removed in removed {
             writer.delete_term(Term::from_field_u64(serial, *removed));
         }
@@ -345,6 +382,15 @@ impl IndexBuilder {
         writer.wait_merging_threads()?;
         QuoteIndex::with_reader(index, layout, quotes)
     }
+}
+
+/// Bytes of text and context in sources' quotes.
+fn text_bytes(parts: &[(Part, &[Quote])]) -> u64 {
+    parts
+        .iter()
+        .flat_map(|(_, quotes)| quotes.iter())
+        .map(|q| (q.text.len() + q.context.as_ref().map_or(0, String::len)) as u64)
+        .sum()
 }
 
 fn add_documents(
@@ -431,5 +477,56 @@ impl tantivy::collector::SegmentCollector for SegmentScored {
 
     fn harvest(self) -> Self::Fruit {
         self.found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_rounds_get_one_small_writer_and_large_ones_every_core() {
+        assert_eq!(writer_size(0, 2), (1, WRITER_MEMORY_MIN));
+        assert_eq!(writer_size(550_000, 2), (1, WRITER_MEMORY_MIN));
+        assert_eq!(writer_size(11_000_000, 2), (2, WRITER_MEMORY_MIN));
+        assert_eq!(writer_size(100_000_000, 2), (2, 100_000_000));
+        assert_eq!(writer_size(554_000_000, 2), (2, WRITER_MEMORY));
+        assert_eq!(writer_size(554_000_000, 16), (4, WRITER_MEMORY));
+        assert_eq!(writer_size(u64::MAX, 0), (1, WRITER_MEMORY));
+    }
+
+    #[test]
+    fn an_index_built_in_batches_finds_every_source_at_its_rows() {
+        let quote = |id: &str, text: &str| Quote::new(id, "s.txt", text);
+        let builder = IndexBuilder::in_memory(100).expect("builder");
+        builder
+            .add(
+                7,
+                &[quote("a:1", "tired staff"), quote("a:2", "a new budget")],
+            )
+            .expect("first source");
+        builder
+            .add(3, &[quote("b:1", "the budget again")])
+            .expect("second source");
+        let layout = [
+            Part {
+                serial: 3,
+                first_row: 0,
+            },
+            Part {
+                serial: 7,
+                first_row: 1,
+            },
+        ];
+        let index = builder.finish(&layout, 3).expect("index");
+        let query = index.parse_search("budget").expect("query");
+        let mut rows: Vec<usize> = index
+            .scored(query.as_ref())
+            .expect("search")
+            .into_iter()
+            .map(|(_, row)| row)
+            .collect();
+        rows.sort_unstable();
+        assert_eq!(rows, vec![0, 2]);
     }
 }

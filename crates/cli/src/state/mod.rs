@@ -164,6 +164,13 @@ pub fn refresh(context: &Context, project: &Project) -> anyhow::Result<Refreshed
 
     // Read the new and changed sources into the index and the quote file.
     let manual = manual_codings(&paths.codings, old)?;
+    // The size of the sources to read, for sizing the index writer.
+    let to_read_bytes: u64 = reused
+        .iter()
+        .zip(&stamps)
+        .filter(|(entry, _)| entry.is_none())
+        .map(|(_, stamp)| stamp.map_or(0, |s| s.len))
+        .sum();
     let (index, fresh_index) = match old {
         Some(old) => {
             let kept: HashSet<u64> = reused.iter().flatten().map(|r| r.serial).collect();
@@ -175,11 +182,11 @@ pub fn refresh(context: &Context, project: &Project) -> anyhow::Result<Refreshed
                 .collect();
             let index = QuoteIndex::open(&paths.index, &layout_of(old), old.rows())?;
             (
-                IndexBuilder::updating(index, &removed)?,
-                Some(IndexBuilder::in_memory()?),
+                IndexBuilder::updating(index, &removed, to_read_bytes)?,
+                Some(IndexBuilder::in_memory(to_read_bytes)?),
             )
         }
-        None => (IndexBuilder::create(&paths.index)?, None),
+        None => (IndexBuilder::create(&paths.index, to_read_bytes)?, None),
     };
     let reader = SourceReader::new(context, &SourceArgs::default())?;
     let plan = stream::Plan {
