@@ -462,7 +462,20 @@ fn a_round_of_many_sources_is_written_in_file_order() {
     let [quotes, _] = state_files(dir.path());
     let ingested = verbatim(dir.path(), &["ingest", "--json"]);
     assert!(ingested.status.success(), "{}", stderr(&ingested));
-    assert_eq!(String::from_utf8(quotes).expect("utf-8"), stdout(&ingested));
+    let quotes = String::from_utf8(quotes).expect("utf-8");
+    assert_eq!(quotes, stdout(&ingested));
+
+    // `ingest` alone writes the project's quote file a batch at a time: the same lines.
+    fs::remove_file(dir.path().join(".verbatim/quotes.jsonl")).expect("remove quotes");
+    let summary = verbatim(dir.path(), &["ingest"]);
+    assert!(summary.status.success(), "{}", stderr(&summary));
+    assert!(
+        stdout(&summary).contains("100 files, 200 quotes"),
+        "{}",
+        stdout(&summary)
+    );
+    let rewritten = fs::read_to_string(dir.path().join(".verbatim/quotes.jsonl")).expect("quotes");
+    assert_eq!(rewritten, quotes);
 }
 
 #[test]

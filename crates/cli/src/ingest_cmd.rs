@@ -1,13 +1,14 @@
 //! `verbatim ingest`: sources to quotes.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use clap::Args;
 use rayon::prelude::*;
 use verbatim_ingest::{Format, IngestOptions, Ingested, Source, document_ids, ingest};
-use verbatim_model::{Quote, Roster, write_jsonl};
+use verbatim_model::{Quote, Roster, write_atomic_file, write_jsonl, write_jsonl_to};
 
 use crate::config::Context;
 use crate::output;
@@ -65,6 +66,13 @@ impl Ingestion {
     pub fn quotes(&self) -> impl Iterator<Item = &Quote> {
         self.files.iter().flat_map(|(_, ingested)| &ingested.quotes)
     }
+
+    pub fn summaries(&self) -> Vec<SourceSummary> {
+        self.files
+            .iter()
+            .map(|(file, ingested)| SourceSummary::of(file, ingested))
+            .collect()
+    }
 }
 
 pub fn run(context: &Context, args: &IngestArgs) -> anyhow::Result<()> {
@@ -77,6 +85,9 @@ pub fn run(context: &Context, args: &IngestArgs) -> anyhow::Result<()> {
         format: args.format.or(args.sources.format),
         ..args.sources.clone()
     };
+    if let (Some(project), true, false) = (&context.project, sources.paths.is_empty(), args.json) {
+        return ingest_project(context, &sources, project);
+    }
     let ingestion = ingest_files(context, &sources)?;
     let written = write_project_quotes(context, &sources, &ingestion)?.map(|shown| {
         (
@@ -88,9 +99,176 @@ pub fn run(context: &Context, args: &IngestArgs) -> anyhow::Result<()> {
     if args.json {
         output::print_jsonl(ingestion.quotes())
     } else if !context.quiet {
-        output::print_summary(&ingestion, written.as_ref())
+        output::print_summary(
+            &ingestion.summaries(),
+            ingestion.roster.as_deref(),
+            written.as_ref(),
+        )
     } else {
         Ok(())
+    }
+}
+
+/// Reads the project's sources into `.verbatim/quotes.jsonl` a batch at a time, holding
+/// only the batch in memory, and prints the summary.
+fn ingest_project(
+    context: &Context,
+    sources: &SourceArgs,
+    project: &crate::config::Project,
+) -> anyhow::Result<()> {
+    let files = list_files(context, sources)?;
+    let names: Vec<&Path> = files.iter().map(|f| Path::new(f.name.as_str())).collect();
+    let ids = document_ids(&names);
+    let reader = SourceReader::new(context, sources)?;
+    let path = project.state_path("quotes.jsonl");
+    let mut summaries = Vec::new();
+    let mut failure = None;
+    let every: Vec<usize> = (0..files.len()).collect();
+    // Lines are written on a thread of their own while the next batch is read.
+    let written = write_atomic_file(&path, |file| {
+        let files = &files;
+        let (read, wrote) = std::thread::scope(|scope| {
+            let (queue, batches) = std::sync::mpsc::sync_channel::<Vec<(usize, Ingested)>>(2);
+            let writer = scope.spawn(move || {
+                let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+                let mut summaries = Vec::with_capacity(files.len());
+                for batch in batches {
+                    for (i, ingested) in batch {
+                        write_jsonl_to(&mut out, &ingested.quotes)?;
+                        summaries.push(SourceSummary::of(&files[i], &ingested));
+                    }
+                }
+                out.flush()?;
+                Ok(summaries)
+            });
+            let read = read_in_batches(
+                context,
+                &reader,
+                files,
+                &ids,
+                &every,
+                "ingesting",
+                |batch| Ok(queue.send(batch).is_ok()),
+            );
+            drop(queue);
+            let wrote = writer
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("writing the quotes failed")));
+            (read, wrote)
+        });
+        match read {
+            Ok(()) => {
+                summaries = wrote?;
+                Ok(())
+            }
+            Err(error) => {
+                failure = Some(error);
+                Err(std::io::Error::other("the sources could not be read"))
+            }
+        }
+    });
+    if let Some(error) = failure {
+        return Err(error);
+    }
+    written?;
+    if !context.quiet {
+        let shown = path.strip_prefix(&project.root).unwrap_or(&path);
+        output::print_summary(
+            &summaries,
+            reader.roster_shown.as_deref(),
+            Some(&(shown.to_path_buf(), project.config.name.clone())),
+        )?;
+    }
+    Ok(())
+}
+
+/// Sources read in parallel at a time: enough to keep every core busy, few enough that a
+/// batch of one-hour interviews is a few megabytes.
+const BATCH: usize = 32;
+
+/// Reads files `which` (numbers into `files`, ascending) a batch at a time, each batch in
+/// parallel, and hands each batch, in file order, to `take`, which returns whether it
+/// wants more. Warnings are printed as they come. Every unreadable source is named in the
+/// error; once one is found, reading goes on only to name the others and `take` sees no
+/// more batches.
+pub fn read_in_batches(
+    context: &Context,
+    reader: &SourceReader,
+    files: &[SourceFile],
+    ids: &[String],
+    which: &[usize],
+    what: &str,
+    mut take: impl FnMut(Vec<(usize, Ingested)>) -> anyhow::Result<bool>,
+) -> anyhow::Result<()> {
+    let bar = progress::bar(which.len() as u64, what, context.quiet);
+    let mut errors = Vec::new();
+    let mut wanted = true;
+    for chunk in which.chunks(BATCH) {
+        let results: Vec<anyhow::Result<Ingested>> = chunk
+            .par_iter()
+            .map(|&i| reader.read(&files[i], &ids[i]))
+            .collect();
+        bar.inc(chunk.len() as u64);
+        let mut batch = Vec::with_capacity(chunk.len());
+        for (&i, result) in chunk.iter().zip(results) {
+            match result {
+                Ok(ingested) => {
+                    if !context.quiet {
+                        bar.suspend(|| {
+                            for warning in &ingested.warnings {
+                                eprintln!("warning: {}: {warning}", files[i].name);
+                            }
+                        });
+                    }
+                    batch.push((i, ingested));
+                }
+                Err(error) => errors.push(format!("{error:#}")),
+            }
+        }
+        if errors.is_empty() {
+            wanted = take(batch)?;
+        }
+        if !wanted {
+            break;
+        }
+    }
+    bar.finish_and_clear();
+    check_read(&errors)
+}
+
+/// What the summary shows of one source read.
+pub struct SourceSummary {
+    pub name: String,
+    pub format: Format,
+    pub encoding: &'static str,
+    pub quotes: usize,
+    pub speakers: BTreeSet<String>,
+    /// Names the roster does not know, with their quotes in this source.
+    pub unknown: Vec<(String, usize)>,
+}
+
+impl SourceSummary {
+    pub fn of(file: &SourceFile, ingested: &Ingested) -> Self {
+        let unknown = ingested
+            .unknown_speakers
+            .iter()
+            .map(|name| {
+                let quotes = ingested
+                    .quotes
+                    .iter()
+                    .filter(|q| q.speaker.is_none() && q.speaker_hint.as_deref() == Some(name))
+                    .count();
+                (name.clone(), quotes)
+            })
+            .collect();
+        SourceSummary {
+            name: file.name.clone(),
+            format: ingested.format,
+            encoding: ingested.encoding,
+            quotes: ingested.quotes.len(),
+            speakers: ingested.speakers.clone(),
+            unknown,
+        }
     }
 }
 
@@ -202,7 +380,7 @@ pub fn check_read(errors: &[String]) -> anyhow::Result<()> {
 pub struct SourceReader {
     roster: Option<Roster>,
     /// The roster as the user named it.
-    roster_shown: Option<PathBuf>,
+    pub roster_shown: Option<PathBuf>,
     options: IngestOptions,
 }
 
@@ -271,19 +449,16 @@ fn options(context: &Context, args: &SourceArgs) -> IngestOptions {
 }
 
 /// Unknown speaker names with the files they appear in and how many quotes they have.
-pub fn unknown_speakers(ingestion: &Ingestion) -> BTreeMap<String, BTreeSet<(String, usize)>> {
+pub fn unknown_speakers(
+    summaries: &[SourceSummary],
+) -> BTreeMap<String, BTreeSet<(String, usize)>> {
     let mut unknown: BTreeMap<String, BTreeSet<(String, usize)>> = BTreeMap::new();
-    for (file, ingested) in &ingestion.files {
-        for name in &ingested.unknown_speakers {
-            let quotes = ingested
-                .quotes
-                .iter()
-                .filter(|q| q.speaker.is_none() && q.speaker_hint.as_deref() == Some(name))
-                .count();
+    for summary in summaries {
+        for (name, quotes) in &summary.unknown {
             unknown
                 .entry(name.clone())
                 .or_default()
-                .insert((file.name.clone(), quotes));
+                .insert((summary.name.clone(), *quotes));
         }
     }
     unknown

@@ -2,12 +2,12 @@
 
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use verbatim_model::{Quote, write_jsonl_to};
 
 use crate::Internal;
-use crate::ingest_cmd::{Ingestion, unknown_speakers};
+use crate::ingest_cmd::{SourceSummary, unknown_speakers};
 
 /// Writes values as JSON Lines, treating a closed pipe (`| head`) as a normal end.
 pub fn write_json_lines<T: serde::Serialize>(
@@ -33,9 +33,14 @@ pub fn print_jsonl<'a>(quotes: impl Iterator<Item = &'a Quote>) -> anyhow::Resul
     }
 }
 
-/// Renders the human summary of an ingestion.
-/// `written` is the quotes file written and the project's name, for a project run.
-pub fn summary(ingestion: &Ingestion, written: Option<&(PathBuf, Option<String>)>) -> String {
+/// Renders the human summary of an ingestion: one row per source, then totals and the
+/// speakers the roster (`roster`, as the user named it) does not know. `written` is the
+/// quotes file written and the project's name, for a project run.
+pub fn summary(
+    sources: &[SourceSummary],
+    roster: Option<&Path>,
+    written: Option<&(PathBuf, Option<String>)>,
+) -> String {
     let mut rows = vec![[
         "file".to_string(),
         "format".to_string(),
@@ -45,26 +50,26 @@ pub fn summary(ingestion: &Ingestion, written: Option<&(PathBuf, Option<String>)
     ]];
     let mut speakers = BTreeSet::new();
     let mut quotes = 0;
-    for (file, ingested) in &ingestion.files {
+    for source in sources {
         rows.push([
-            file.name.clone(),
-            ingested.format.name().to_string(),
-            ingested.encoding.to_string(),
-            ingested.quotes.len().to_string(),
-            ingested.speakers.len().to_string(),
+            source.name.clone(),
+            source.format.name().to_string(),
+            source.encoding.to_string(),
+            source.quotes.to_string(),
+            source.speakers.len().to_string(),
         ]);
-        speakers.extend(ingested.speakers.iter().cloned());
-        quotes += ingested.quotes.len();
+        speakers.extend(source.speakers.iter().cloned());
+        quotes += source.quotes;
     }
     let mut out = table(&rows, &[false, false, false, true, true]);
-    let unknown = unknown_speakers(ingestion);
+    let unknown = unknown_speakers(sources);
     out.push_str(&format!(
         "\n{} files, {} quotes, {} speakers",
-        ingestion.files.len(),
+        sources.len(),
         quotes,
         speakers.len()
     ));
-    match &ingestion.roster {
+    match roster {
         Some(roster) if unknown.is_empty() => {
             out.push_str(&format!(", all in the roster ({})\n", roster.display()));
         }
@@ -100,11 +105,12 @@ pub fn summary(ingestion: &Ingestion, written: Option<&(PathBuf, Option<String>)
 }
 
 pub fn print_summary(
-    ingestion: &Ingestion,
+    sources: &[SourceSummary],
+    roster: Option<&Path>,
     written: Option<&(PathBuf, Option<String>)>,
 ) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(summary(ingestion, written).as_bytes())?;
+    stdout.write_all(summary(sources, roster, written).as_bytes())?;
     Ok(())
 }
 

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, sync_channel};
 
 use anyhow::Context as _;
-use rayon::prelude::*;
 use verbatim_coder::IndexBuilder;
 use verbatim_ingest::Ingested;
 use verbatim_model::{Quote, QuoteTable, SourceEntry};
@@ -16,13 +15,8 @@ use verbatim_model::{Quote, QuoteTable, SourceEntry};
 use super::StatePaths;
 use super::quote_file::{WrittenQuotes, write_quotes};
 use crate::config::Context;
-use crate::ingest_cmd::{SourceReader, check_read};
-use crate::progress;
+use crate::ingest_cmd::{SourceReader, read_in_batches};
 use crate::sources::SourceFile;
-
-/// Sources read in parallel at a time: enough to keep both cores busy, few enough that a
-/// batch of one-hour interviews is a few megabytes.
-const BATCH: usize = 32;
 
 /// Batches waiting for each consumer.
 const QUEUED: usize = 2;
@@ -68,10 +62,8 @@ pub(super) fn read_sources(
     let to_read: Vec<usize> = (0..plan.files.len())
         .filter(|&i| plan.reused[i].is_none())
         .collect();
-    let bar = progress::bar(to_read.len() as u64, "reading and indexing", context.quiet);
     let mut queries = BTreeMap::new();
-    let mut errors = Vec::new();
-    let (indexed, written) = std::thread::scope(|scope| {
+    let (read, indexed, written) = std::thread::scope(|scope| {
         let (index_queue, index_batches) = sync_channel::<Batch>(QUEUED);
         let (write_queue, write_batches) = sync_channel::<Batch>(QUEUED);
         let indexer =
@@ -79,48 +71,33 @@ pub(super) fn read_sources(
         let writer = scope.spawn(move || {
             write_quotes(paths, plan.old, plan.reused, &mut Feed::new(write_batches))
         });
-        for chunk in to_read.chunks(BATCH) {
-            let results: Vec<anyhow::Result<Ingested>> = chunk
-                .par_iter()
-                .map(|&i| reader.read(&plan.files[i], &plan.ids[i]))
-                .collect();
-            bar.inc(chunk.len() as u64);
-            let mut batch = Vec::with_capacity(chunk.len());
-            for (&i, result) in chunk.iter().zip(results) {
-                match result {
-                    Ok(mut ingested) => {
-                        if !context.quiet {
-                            for warning in &ingested.warnings {
-                                eprintln!("warning: {}: {warning}", plan.files[i].name);
-                            }
-                        }
-                        let asked = ingested.roster_queries.take();
-                        queries.insert(i, asked.map(|names| names.into_iter().collect()));
-                        batch.push((i, ingested));
-                    }
-                    Err(error) => errors.push(format!("{error:#}")),
+        let read = read_in_batches(
+            context,
+            reader,
+            plan.files,
+            plan.ids,
+            &to_read,
+            "reading and indexing",
+            |mut batch| {
+                for (i, ingested) in &mut batch {
+                    let asked = ingested.roster_queries.take();
+                    queries.insert(*i, asked.map(|names| names.into_iter().collect()));
                 }
-            }
-            // After a failure, reading goes on only to name every unreadable source.
-            if errors.is_empty() {
+                // A consumer that stopped has its own error to tell.
                 let batch = Arc::new(batch);
-                if index_queue.send(Arc::clone(&batch)).is_err() || write_queue.send(batch).is_err()
-                {
-                    break;
-                }
-            }
-        }
+                Ok(index_queue.send(Arc::clone(&batch)).is_ok() && write_queue.send(batch).is_ok())
+            },
+        );
         drop((index_queue, write_queue));
-        bar.finish_and_clear();
         let indexed = indexer
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("indexing the new quotes failed")));
         let written = writer
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("writing the quote file failed")));
-        (indexed, written)
+        (read, indexed, written)
     });
-    check_read(&errors)?;
+    read?;
     let (index, fresh_index) = indexed?;
     Ok(Streamed {
         index,
