@@ -395,21 +395,38 @@ fn a_round_added_after_the_others_is_appended_and_equals_a_rebuild() {
     assert_a_rebuild_gives(dir.path(), &incremental, "exhausted", &searched);
 }
 
+/// A new round larger than everything before it: indexing it twice (into the project's
+/// index and into its own for coding) would cost more than a rebuild, so it rebuilds.
+#[test]
+fn a_round_larger_than_the_project_rebuilds_it() {
+    let dir = project();
+    configure(dir.path(), "sources = [\"*.txt\"]\n");
+    code_reads(dir.path(), 1, 0);
+    let answer = "Q: Staff?\n\nA: The staff are exhausted and the budget is thin again.\n\n";
+    fs::write(dir.path().join("z.txt"), answer.repeat(20)).expect("large round");
+    code_reads(dir.path(), 2, 0);
+    fs::write(dir.path().join("zz.txt"), answer).expect("small round");
+    code_reads(dir.path(), 1, 2);
+}
+
 /// A new round with a file that cannot be read: the run names it and changes nothing, so
 /// the next run, with the file fixed, still adds only the new round.
 #[test]
 fn a_round_with_an_unreadable_source_leaves_the_project_as_it_was() {
     let dir = project();
     configure(dir.path(), "sources = [\"*.txt\", \"*.vtt\"]\n");
+    let answer = "Q: Staff?\n\nA: The staff are exhausted and the budget is thin again.\n\n";
+    // An earlier round larger than the new one, so that the new one is added, not rebuilt.
+    fs::write(dir.path().join("b.txt"), answer.repeat(17_000)).expect("earlier round");
     let first = verbatim(dir.path(), &["code", "--quiet"]);
     assert!(first.status.success(), "{}", stderr(&first));
     let before = state_files(dir.path());
     let table = fs::read(dir.path().join(".verbatim/table.bin")).expect("table");
-    // Enough new text that some of it reaches the quote file before the bad file is met.
-    let answers =
-        "Q: Staff?\n\nA: The staff are exhausted and the budget is thin again.\n\n".repeat(500);
-    for i in 0..40 {
-        fs::write(dir.path().join(format!("y{i:02}.txt")), &answers).expect("new transcript");
+    // A first batch of new sources large enough to reach the quote file before the bad
+    // file, in the second batch, is met.
+    for i in 0..33 {
+        fs::write(dir.path().join(format!("y{i:02}.txt")), answer.repeat(500))
+            .expect("new transcript");
     }
     fs::write(dir.path().join("z.vtt"), "not captions\n").expect("bad captions");
     let failed = verbatim(dir.path(), &["code"]);
@@ -426,7 +443,7 @@ fn a_round_with_an_unreadable_source_leaves_the_project_as_it_was() {
         "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ann Lee>We were worn out by the end.\n",
     )
     .expect("fixed captions");
-    code_reads(dir.path(), 41, 1);
+    code_reads(dir.path(), 34, 2);
     let incremental = state_files(dir.path());
     let searched = stdout(&verbatim(dir.path(), &["search", "--json", "worn"]));
     assert!(searched.contains("\"z:1\""), "{searched}");

@@ -55,7 +55,7 @@ pub fn column_value<'q>(quote: &'q Quote, column: &str) -> Option<&'q str> {
     }
 }
 
-/// Rebuild everything when more than this share of the rows would be new.
+/// Rebuild everything when more than this share of the old rows would be gone or changed.
 const REBUILD_SHARE: f64 = 0.3;
 
 /// The project's state after [`refresh`].
@@ -139,13 +139,19 @@ pub fn refresh(context: &Context, project: &Project) -> anyhow::Result<Refreshed
     let coder = Coder::new(&codebook)?;
     let old_rows = old.as_ref().map_or(0, |t| t.rows());
     let kept_rows: usize = reused.iter().flatten().map(|s| s.rows as usize).sum();
+    // An update indexes the new quotes twice (into the project's index and into one of
+    // their own for coding), so once there is more to read than to keep, a rebuild is
+    // cheaper.
     let incremental = old.is_some()
-        && (old_rows.saturating_sub(kept_rows) as f64) <= REBUILD_SHARE * old_rows.max(1) as f64;
+        && (old_rows.saturating_sub(kept_rows) as f64) <= REBUILD_SHARE * old_rows.max(1) as f64
+        && file_bytes(&reused, &stamps, true) <= file_bytes(&reused, &stamps, false);
     let (old, reused) = if incremental {
         (old.as_ref(), reused)
     } else {
         (None, vec![None; files.len()])
     };
+    // The size of the sources to read, for sizing the index writer.
+    let to_read_bytes = file_bytes(&reused, &stamps, true);
 
     // Serials of the new layout: kept sources keep theirs.
     let mut next_serial = old
@@ -164,13 +170,6 @@ pub fn refresh(context: &Context, project: &Project) -> anyhow::Result<Refreshed
 
     // Read the new and changed sources into the index and the quote file.
     let manual = manual_codings(&paths.codings, old)?;
-    // The size of the sources to read, for sizing the index writer.
-    let to_read_bytes: u64 = reused
-        .iter()
-        .zip(&stamps)
-        .filter(|(entry, _)| entry.is_none())
-        .map(|(_, stamp)| stamp.map_or(0, |s| s.len))
-        .sum();
     let (index, fresh_index) = match old {
         Some(old) => {
             let kept: HashSet<u64> = reused.iter().flatten().map(|r| r.serial).collect();
@@ -300,6 +299,16 @@ pub fn refresh(context: &Context, project: &Project) -> anyhow::Result<Refreshed
         read,
         kept: files.len() - read,
     })
+}
+
+/// Bytes of the source files to be read (`read`) or carried over.
+fn file_bytes(reused: &[Option<&SourceEntry>], stamps: &[Option<FileStamp>], read: bool) -> u64 {
+    reused
+        .iter()
+        .zip(stamps)
+        .filter(|(entry, _)| entry.is_none() == read)
+        .map(|(_, stamp)| stamp.map_or(0, |s| s.len))
+        .sum()
 }
 
 /// Where the new sources' quotes sit among the new rows alone: the layout of the index of
