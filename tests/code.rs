@@ -375,6 +375,8 @@ fn a_round_added_after_the_others_is_appended_and_equals_a_rebuild() {
         std::os::unix::fs::MetadataExt::ino(&fs::metadata(path).expect("metadata"))
     };
     let file_before = inode(&quotes_path);
+    let codings_path = dir.path().join(".verbatim/codings.jsonl");
+    let codings_before = inode(&codings_path);
     fs::write(
         dir.path().join("z.txt"),
         "Q: Staff?\n\nA: The staff are exhausted and the budget is thin.\n\nQ: More?\n\nA: Nothing else.\n",
@@ -387,6 +389,11 @@ fn a_round_added_after_the_others_is_appended_and_equals_a_rebuild() {
         "old lines kept in place"
     );
     assert_eq!(inode(&quotes_path), file_before, "appended, not rewritten");
+    assert_eq!(
+        inode(&codings_path),
+        codings_before,
+        "codings appended, not rewritten"
+    );
     assert!(incremental[0].len() > before.len());
     code_reads(dir.path(), 0, 2);
     let searched = stdout(&verbatim(dir.path(), &["search", "--json", "exhausted"]));
@@ -407,6 +414,24 @@ fn a_round_larger_than_the_project_rebuilds_it() {
     code_reads(dir.path(), 2, 0);
     fs::write(dir.path().join("zz.txt"), answer).expect("small round");
     code_reads(dir.path(), 1, 2);
+}
+
+/// A run that died while appending codings leaves a last line cut short: the next run
+/// rebuilds, says so, and writes the same codings as before.
+#[test]
+fn a_codings_line_cut_short_by_a_crash_is_dropped_and_rebuilt() {
+    let dir = project();
+    let first = verbatim(dir.path(), &["code", "--quiet"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let before = state_files(dir.path());
+    let codings = dir.path().join(".verbatim/codings.jsonl");
+    let mut torn = before[1].clone();
+    torn.extend_from_slice(b"{\"quote\":\"a:4\",\"theme\":\"chall");
+    fs::write(&codings, torn).expect("torn codings");
+    let again = verbatim(dir.path(), &["code"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(stderr(&again).contains("incomplete"), "{}", stderr(&again));
+    assert_eq!(state_files(dir.path()), before);
 }
 
 /// A new round with a file that cannot be read: the run names it and changes nothing, so

@@ -8,11 +8,11 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use verbatim_model::{
-    Code, Coding, Origin, QuoteTable, SourceEntry, read_jsonl, read_jsonl_str, write_atomic_file,
+    Code, Coding, Origin, QuoteTable, SourceEntry, read_jsonl_str, write_atomic_file,
 };
 
-use super::StatePaths;
-use super::sink::Sink;
+use super::sink::{Sink, append_in_place};
+use super::{StatePaths, only_appends};
 use crate::code_cmd::AUTO_CODER;
 
 /// Manual codings: from the start of the codings file when the old table says where they
@@ -29,12 +29,34 @@ pub fn manual_codings(path: &Path, old: Option<&QuoteTable>) -> anyhow::Result<V
                 .with_context(|| format!("{}: cannot read", path.display()))?;
             read_jsonl_str(&String::from_utf8(bytes)?, path)?
         }
-        None => read_jsonl(path)?,
+        None => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("{}: cannot read", path.display()))?;
+            read_jsonl_str(without_torn_line(&text, path), path)?
+        }
     };
     Ok(codings
         .into_iter()
         .filter(|c| c.origin == Origin::Manual)
         .collect())
+}
+
+/// `text` without a last line that lacks its newline and does not parse: what an append
+/// of automatic codings cut short leaves (they are made again; manual codings, at the
+/// head, are never appended). Such a line is reported, not kept.
+fn without_torn_line<'t>(text: &'t str, path: &Path) -> &'t str {
+    if text.ends_with('\n') || text.is_empty() {
+        return text;
+    }
+    let start = text.rfind('\n').map_or(0, |end| end + 1);
+    if serde_json::from_str::<Coding>(&text[start..]).is_ok() {
+        return text;
+    }
+    eprintln!(
+        "warning: {}: the last line is incomplete (an interrupted run?); it is left out",
+        path.display()
+    );
+    &text[..start]
 }
 
 /// Stored codings as each quote's codes, in file order.
@@ -84,19 +106,16 @@ pub(super) fn write_codings(
     fresh_codes: &[Vec<Code>],
     table: &mut QuoteTable,
 ) -> anyhow::Result<()> {
-    let old_file = match old {
-        Some(_) => Some(
-            File::open(&paths.codings)
-                .with_context(|| format!("{}: cannot read", paths.codings.display()))?,
-        ),
-        None => None,
-    };
     let mut manual_bytes = 0;
     let mut ranges = Vec::with_capacity(reused.len());
-    write_atomic_file(&paths.codings, |file| {
-        let mut out = Sink::new(file, old_file.as_ref());
-        for coding in manual {
-            out.line(coding)?;
+    let mut lines = |out: &mut Sink<'_>, keep_manual: Option<u64>| -> std::io::Result<()> {
+        match keep_manual {
+            Some(end) => out.keep((0, end))?,
+            None => {
+                for coding in manual {
+                    out.line(coding)?;
+                }
+            }
         }
         manual_bytes = out.position;
         let mut fresh = fresh_ids.iter().zip(fresh_codes);
@@ -121,11 +140,58 @@ pub(super) fn write_codings(
             }
             ranges.push((start, out.position));
         }
-        out.finish()
-    })?;
+        Ok(())
+    };
+    let appendable = old.filter(|old| {
+        only_appends(old, reused, |s| s.coding_bytes.1, old.codings_file)
+            && old.sources.first().map(|s| s.coding_bytes.0) == Some(old.manual_coding_bytes)
+    });
+    match appendable {
+        // A new round's automatic codings after all the others: appended in place, the
+        // manual codings at the head untouched; cut off again should writing fail. A run
+        // that dies half way leaves a last line without its newline, which the next run
+        // (a rebuild: the file no longer matches the table) drops.
+        Some(old) => append_in_place(&paths.codings, old.codings_file, |out| {
+            lines(out, Some(old.manual_coding_bytes))
+        })?,
+        None => {
+            let old_file = match old {
+                Some(_) => Some(
+                    File::open(&paths.codings)
+                        .with_context(|| format!("{}: cannot read", paths.codings.display()))?,
+                ),
+                None => None,
+            };
+            write_atomic_file(&paths.codings, |file| {
+                let mut out = Sink::new(file, old_file.as_ref());
+                lines(&mut out, None)?;
+                out.finish()
+            })?;
+        }
+    }
     table.manual_coding_bytes = manual_bytes;
     for (entry, range) in table.sources.iter_mut().zip(ranges) {
         entry.coding_bytes = range;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LINE: &str = r#"{"quote":"a:1","theme":"t","score":1.0,"origin":"auto","coder":"verbatim","evidence":[]}"#;
+
+    #[test]
+    fn only_a_last_line_cut_short_is_left_out() {
+        let path = Path::new("codings.jsonl");
+        let whole = format!("{LINE}\n{LINE}\n");
+        assert_eq!(without_torn_line(&whole, path), whole);
+        let torn = format!("{LINE}\n{}", &LINE[..30]);
+        assert_eq!(without_torn_line(&torn, path), format!("{LINE}\n"));
+        let no_newline = format!("{LINE}\n{LINE}");
+        assert_eq!(without_torn_line(&no_newline, path), no_newline);
+        assert_eq!(without_torn_line(&LINE[..10], path), "");
+        assert_eq!(without_torn_line("", path), "");
+    }
 }

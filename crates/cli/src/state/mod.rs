@@ -301,6 +301,25 @@ pub fn refresh(context: &Context, project: &Project) -> anyhow::Result<Refreshed
     })
 }
 
+/// Whether the new sources all come after the old ones, which are all kept in place, and
+/// the file whose table stamp is `file` ends with the last old source's bytes (where
+/// `end_of` says they end): then that file only grows.
+fn only_appends(
+    old: &QuoteTable,
+    reused: &[Option<&SourceEntry>],
+    end_of: impl Fn(&SourceEntry) -> u64,
+    file: FileStamp,
+) -> bool {
+    let kept = old.sources.len();
+    reused.len() >= kept
+        && reused[..kept]
+            .iter()
+            .zip(&old.sources)
+            .all(|(new, old)| new.is_some_and(|new| new.serial == old.serial))
+        && reused[kept..].iter().all(Option::is_none)
+        && old.sources.last().is_some_and(|s| end_of(s) == file.len)
+}
+
 /// Bytes of the source files to be read (`read`) or carried over.
 fn file_bytes(reused: &[Option<&SourceEntry>], stamps: &[Option<FileStamp>], read: bool) -> u64 {
     reused

@@ -6,11 +6,11 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use verbatim_model::{FileStamp, Quote, QuoteTable, SourceEntry, syncing_while, write_atomic_file};
+use verbatim_model::{FileStamp, Quote, QuoteTable, SourceEntry, write_atomic_file};
 
-use super::sink::Sink;
+use super::sink::{Sink, append_in_place};
 use super::stream::Feed;
-use super::{StatePaths, TABLE_COLUMNS, column_value};
+use super::{StatePaths, TABLE_COLUMNS, column_value, only_appends};
 
 /// The project's `quotes.jsonl`, open for reading single quotes at the table's offsets.
 pub struct QuoteLines {
@@ -68,29 +68,14 @@ pub(super) fn write_quotes(
     reused: &[Option<&SourceEntry>],
     feed: &mut Feed,
 ) -> anyhow::Result<WrittenQuotes> {
-    match old.filter(|old| only_appends(old, reused)) {
+    match old.filter(|old| only_appends(old, reused, |s| s.quote_bytes.1, old.quotes_file)) {
         // New sources after all the old ones, which stay as they were: the new lines are
         // appended in place, and cut off again if the round cannot be read. Should the
         // process die half way, the file no longer matches the table's stamp of it, and
         // the next run rebuilds it.
-        Some(old) => {
-            let file = std::fs::OpenOptions::new()
-                .append(true)
-                .open(&paths.quotes)
-                .with_context(|| format!("{}: cannot append", paths.quotes.display()))?;
-            let written = syncing_while(&file, || {
-                let mut out = Sink::appending(&file);
-                let written = quote_lines(&mut out, Some(old), reused, feed)?;
-                out.finish()?;
-                Ok::<_, std::io::Error>(written)
-            })
-            .and_then(|written| file.sync_data().map(|()| written));
-            if written.is_err() {
-                restore(&file, old.quotes_file)
-                    .with_context(|| format!("{}: cannot restore", paths.quotes.display()))?;
-            }
-            written.with_context(|| format!("{}: cannot write", paths.quotes.display()))
-        }
+        Some(old) => append_in_place(&paths.quotes, old.quotes_file, |out| {
+            quote_lines(out, Some(old), reused, feed)
+        }),
         None => {
             let old_file = old
                 .map(|_| File::open(&paths.quotes))
@@ -105,29 +90,6 @@ pub(super) fn write_quotes(
             written.context("the quote file was not written")
         }
     }
-}
-
-/// Cuts an appended file back to what the table says it was, modification time included,
-/// so that the table still describes it.
-fn restore(file: &File, stamp: FileStamp) -> std::io::Result<()> {
-    file.set_len(stamp.len)?;
-    let modified = std::time::UNIX_EPOCH + std::time::Duration::from_nanos(stamp.modified_ns);
-    file.set_times(std::fs::FileTimes::new().set_modified(modified))
-}
-
-/// Whether the new sources all come after the old ones, which are all kept in place: then
-/// the quote file only grows.
-fn only_appends(old: &QuoteTable, reused: &[Option<&SourceEntry>]) -> bool {
-    let kept = old.sources.len();
-    reused.len() >= kept
-        && reused[..kept]
-            .iter()
-            .zip(&old.sources)
-            .all(|(new, old)| new.is_some_and(|new| new.serial == old.serial))
-        && reused[kept..].iter().all(Option::is_none)
-        && old.sources.last().map_or(old.quotes_file.len == 0, |s| {
-            s.quote_bytes.1 == old.quotes_file.len
-        })
 }
 
 /// Each source's lines through `out`: kept ones carried over, new ones serialised as they

@@ -3,6 +3,42 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use anyhow::Context as _;
+use verbatim_model::{FileStamp, syncing_while};
+
+/// Appends to the state file at `path`, whose table stamp is `stamp`, what `write` puts
+/// through an in-place sink, and syncs it. Should that fail, the file is cut back to the
+/// stamp, so that the table still describes it.
+pub(super) fn append_in_place<T>(
+    path: &Path,
+    stamp: FileStamp,
+    write: impl FnOnce(&mut Sink<'_>) -> std::io::Result<T>,
+) -> anyhow::Result<T> {
+    let file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .with_context(|| format!("{}: cannot append", path.display()))?;
+    let written = syncing_while(&file, || {
+        let mut out = Sink::appending(&file);
+        let written = write(&mut out)?;
+        out.finish()?;
+        Ok(written)
+    })
+    .and_then(|written| file.sync_data().map(|()| written));
+    if written.is_err() {
+        restore(&file, stamp).with_context(|| format!("{}: cannot restore", path.display()))?;
+    }
+    written.with_context(|| format!("{}: cannot write", path.display()))
+}
+
+/// Cuts an appended file back to what the table says it was, modification time included.
+fn restore(file: &File, stamp: FileStamp) -> std::io::Result<()> {
+    file.set_len(stamp.len)?;
+    let modified = std::time::UNIX_EPOCH + std::time::Duration::from_nanos(stamp.modified_ns);
+    file.set_times(std::fs::FileTimes::new().set_modified(modified))
+}
 
 pub(super) struct Sink<'f> {
     buffer: BufWriter<&'f File>,
