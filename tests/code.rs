@@ -427,10 +427,16 @@ fn a_codings_line_cut_short_by_a_crash_is_dropped_and_rebuilt() {
     let codings = dir.path().join(".verbatim/codings.jsonl");
     let mut torn = before[1].clone();
     torn.extend_from_slice(b"{\"quote\":\"a:4\",\"theme\":\"chall");
-    fs::write(&codings, torn).expect("torn codings");
+    fs::write(&codings, &torn).expect("torn codings");
     let again = verbatim(dir.path(), &["code"]);
     assert!(again.status.success(), "{}", stderr(&again));
     assert!(stderr(&again).contains("incomplete"), "{}", stderr(&again));
+    assert_eq!(state_files(dir.path()), before);
+
+    fs::write(&codings, &torn).expect("torn codings");
+    let quiet = verbatim(dir.path(), &["code", "--quiet"]);
+    assert!(quiet.status.success(), "{}", stderr(&quiet));
+    assert_eq!(stderr(&quiet), "", "--quiet says nothing");
     assert_eq!(state_files(dir.path()), before);
 }
 

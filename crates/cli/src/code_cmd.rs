@@ -97,7 +97,9 @@ pub fn code_sources(
         .filter(|_| written_quotes.is_some());
     let auto = coder.code(&QuoteIndex::in_memory(&quotes)?)?;
     let manual_lines = match project {
-        Some(project) => state::manual_codings(&project.state_path("codings.jsonl"), None)?,
+        Some(project) => {
+            state::manual_codings(&project.state_path("codings.jsonl"), None, context.quiet)?
+        }
         None => Vec::new(),
     };
     let manual = state::codes_by_quote(&manual_lines);

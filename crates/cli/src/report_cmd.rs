@@ -177,10 +177,11 @@ fn report_from_table(
     for row in manual_rows {
         row_of.insert(lines.quote(table, row)?.id, row as u32);
     }
-    let manual: Vec<(u32, Coding)> = state::manual_codings(&paths.codings, Some(table))?
-        .into_iter()
-        .filter_map(|coding| Some((*row_of.get(&coding.quote)?, coding)))
-        .collect();
+    let manual: Vec<(u32, Coding)> =
+        state::manual_codings(&paths.codings, Some(table), context.quiet)?
+            .into_iter()
+            .filter_map(|coding| Some((*row_of.get(&coding.quote)?, coding)))
+            .collect();
     let filter = filter_of(codebook, view)?;
     let mut data = Dataset::from_table(table, &manual, Some(codebook), &filter);
     let shown = data

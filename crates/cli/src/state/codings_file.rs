@@ -16,8 +16,12 @@ use super::{StatePaths, only_appends};
 use crate::code_cmd::AUTO_CODER;
 
 /// Manual codings: from the start of the codings file when the old table says where they
-/// end, else from the whole file.
-pub fn manual_codings(path: &Path, old: Option<&QuoteTable>) -> anyhow::Result<Vec<Coding>> {
+/// end, else from the whole file (warning, unless `quiet`, of a last line cut short).
+pub fn manual_codings(
+    path: &Path,
+    old: Option<&QuoteTable>,
+    quiet: bool,
+) -> anyhow::Result<Vec<Coding>> {
     if !path.exists() {
         return Ok(Vec::new());
     }
@@ -32,7 +36,7 @@ pub fn manual_codings(path: &Path, old: Option<&QuoteTable>) -> anyhow::Result<V
         None => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("{}: cannot read", path.display()))?;
-            read_jsonl_str(without_torn_line(&text, path), path)?
+            read_jsonl_str(without_torn_line(&text, path, quiet), path)?
         }
     };
     Ok(codings
@@ -44,7 +48,7 @@ pub fn manual_codings(path: &Path, old: Option<&QuoteTable>) -> anyhow::Result<V
 /// `text` without a last line that lacks its newline and does not parse: what an append
 /// of automatic codings cut short leaves (they are made again; manual codings, at the
 /// head, are never appended). Such a line is reported, not kept.
-fn without_torn_line<'t>(text: &'t str, path: &Path) -> &'t str {
+fn without_torn_line<'t>(text: &'t str, path: &Path, quiet: bool) -> &'t str {
     if text.ends_with('\n') || text.is_empty() {
         return text;
     }
@@ -52,10 +56,12 @@ fn without_torn_line<'t>(text: &'t str, path: &Path) -> &'t str {
     if serde_json::from_str::<Coding>(&text[start..]).is_ok() {
         return text;
     }
-    eprintln!(
-        "warning: {}: the last line is incomplete (an interrupted run?); it is left out",
-        path.display()
-    );
+    if !quiet {
+        eprintln!(
+            "warning: {}: the last line is incomplete (an interrupted run?); it is left out",
+            path.display()
+        );
+    }
     &text[..start]
 }
 
@@ -186,12 +192,12 @@ mod tests {
     fn only_a_last_line_cut_short_is_left_out() {
         let path = Path::new("codings.jsonl");
         let whole = format!("{LINE}\n{LINE}\n");
-        assert_eq!(without_torn_line(&whole, path), whole);
+        assert_eq!(without_torn_line(&whole, path, true), whole);
         let torn = format!("{LINE}\n{}", &LINE[..30]);
-        assert_eq!(without_torn_line(&torn, path), format!("{LINE}\n"));
+        assert_eq!(without_torn_line(&torn, path, true), format!("{LINE}\n"));
         let no_newline = format!("{LINE}\n{LINE}");
-        assert_eq!(without_torn_line(&no_newline, path), no_newline);
-        assert_eq!(without_torn_line(&LINE[..10], path), "");
-        assert_eq!(without_torn_line("", path), "");
+        assert_eq!(without_torn_line(&no_newline, path, true), no_newline);
+        assert_eq!(without_torn_line(&LINE[..10], path, true), "");
+        assert_eq!(without_torn_line("", path, true), "");
     }
 }

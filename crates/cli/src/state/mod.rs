@@ -169,7 +169,7 @@ pub fn refresh(context: &Context, project: &Project) -> anyhow::Result<Refreshed
         .collect();
 
     // Read the new and changed sources into the index and the quote file.
-    let manual = manual_codings(&paths.codings, old)?;
+    let manual = manual_codings(&paths.codings, old, context.quiet)?;
     let (index, fresh_index) = match old {
         Some(old) => {
             let kept: HashSet<u64> = reused.iter().flatten().map(|r| r.serial).collect();
