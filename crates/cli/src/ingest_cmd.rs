@@ -333,7 +333,7 @@ pub fn list_files(context: &Context, args: &SourceArgs) -> anyhow::Result<Vec<So
 }
 
 /// Ingests listed files whose document ids (for quote ids) are `ids`.
-pub fn ingest_listed(
+fn ingest_listed(
     context: &Context,
     args: &SourceArgs,
     files: Vec<SourceFile>,
@@ -368,7 +368,7 @@ pub fn ingest_listed(
 }
 
 /// Fails with every source that could not be read, if any.
-pub fn check_read(errors: &[String]) -> anyhow::Result<()> {
+fn check_read(errors: &[String]) -> anyhow::Result<()> {
     match errors.len() {
         0 => Ok(()),
         1 => bail!("{}", errors[0]),
