@@ -8,8 +8,9 @@ use clap::{Args, ValueEnum};
 use verbatim_model::{Coding, Origin, Quote, read_jsonl};
 use verbatim_report::{Agreement, AgreementOptions, AgreementUnit, CoderCodings, agreement};
 
-use crate::config::Context;
-use crate::ingest_cmd::{self, SourceArgs};
+use verbatim_project::{ReadOptions, Silent, quotes_of};
+
+use crate::context::Context;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum UnitArg {
@@ -175,19 +176,13 @@ fn quotes(
     if let Some(path) = &args.quotes {
         return Ok(read_jsonl(path)?);
     }
-    if let Some(project) = &context.project {
-        let stored = project.state_path("quotes.jsonl");
-        if stored.exists() {
-            return Ok(read_jsonl(&stored)?);
-        }
-        let quiet = Context {
-            quiet: true,
-            ..context.clone()
-        };
-        let sources = SourceArgs::default();
-        let ingestion = ingest_cmd::ingest_files(&quiet, &sources)?;
-        ingest_cmd::write_project_quotes(&quiet, &sources, &ingestion)?;
-        return Ok(ingestion.quotes().cloned().collect());
+    if context.project.is_some() {
+        return Ok(quotes_of(
+            context.project.as_ref(),
+            &[],
+            &ReadOptions::default(),
+            &Silent,
+        )?);
     }
     if args.unit == UnitArg::Char {
         bail!("--unit char needs the quotes' offsets: pass --quotes FILE or run in a project");

@@ -1,20 +1,15 @@
-//! `verbatim code`: ingest if needed, then code every quote against a codebook.
+//! `verbatim code`: code every quote against a codebook.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use verbatim_coder::{Coder, QuoteIndex};
-use verbatim_model::{Codebook, CodedQuote, Coding, Origin, Quote, read_jsonl, write_jsonl};
+use verbatim_model::{Codebook, CodedQuote, QuoteTable};
+use verbatim_project::{CodeRequest, Refreshed, code, refresh};
 
-use crate::codebook_cmd;
-use crate::config::Context;
-use crate::ingest_cmd::{self, SourceArgs};
+use crate::context::Context;
+use crate::ingest_cmd::SourceArgs;
 use crate::output;
-use crate::state;
-
-/// The coder name written on automatic codings.
-pub const AUTO_CODER: &str = "verbatim";
 
 #[derive(Debug, Args)]
 pub struct CodeArgs {
@@ -28,131 +23,29 @@ pub struct CodeArgs {
     json: bool,
 }
 
-/// The result of coding: the codebook, each quote with its codes, and every coding
-/// (manual ones as written, then automatic ones) as stored.
-pub struct Coded {
-    pub codebook: Codebook,
-    pub quotes: Vec<CodedQuote>,
-    pub codings: Vec<Coding>,
-    /// The codings file written, relative to the project, for a project run.
-    pub written: Option<PathBuf>,
-}
-
-/// For a project run, the project's state brought up to date (reading only what changed)
-/// and loaded; otherwise a fresh coding of the files given.
-pub fn stored_or_coded(
-    context: &Context,
-    sources: &SourceArgs,
-    codebook: Option<&Path>,
-) -> anyhow::Result<Coded> {
-    if let (Some(project), true, None) = (&context.project, sources.paths.is_empty(), codebook) {
-        let refreshed = state::refresh(context, project)?;
-        return load_stored(project, refreshed.codebook);
-    }
-    code_sources(context, sources, codebook)
-}
-
-/// Reads the project's quotes and codings files.
-fn load_stored(project: &crate::config::Project, codebook: Codebook) -> anyhow::Result<Coded> {
-    let paths = state::StatePaths::of(project);
-    let quotes: Vec<Quote> = read_jsonl(&paths.quotes)?;
-    let codings: Vec<Coding> = read_jsonl(&paths.codings)?;
-    let mut by_quote = state::codes_by_quote(&codings);
-    let coded_quotes = quotes
-        .into_iter()
-        .map(|quote| {
-            let mut codes = by_quote.remove(quote.id.as_str()).unwrap_or_default();
-            state::sort_codes(&mut codes);
-            CodedQuote { quote, codes }
-        })
-        .collect();
-    Ok(Coded {
-        codebook,
-        quotes: coded_quotes,
-        codings,
-        written: None,
-    })
-}
-
-/// Ingests the sources and codes them; a project run also writes `.verbatim/quotes.jsonl`
-/// and `.verbatim/codings.jsonl` (keeping manual codings) and keeps the index.
-pub fn code_sources(
-    context: &Context,
-    sources: &SourceArgs,
-    codebook: Option<&Path>,
-) -> anyhow::Result<Coded> {
-    let (codebook, _) = codebook_cmd::load(context, codebook)?;
-    let coder = Coder::new(&codebook)?;
-    let ingestion = ingest_cmd::ingest_files(context, sources)?;
-    ingest_cmd::print_warnings(context, &ingestion);
-    let written_quotes = ingest_cmd::write_project_quotes(context, sources, &ingestion)?;
-    let quotes: Vec<Quote> = ingestion
-        .files
-        .into_iter()
-        .flat_map(|(_, ingested)| ingested.quotes)
-        .collect();
-    let project = context
-        .project
-        .as_ref()
-        .filter(|_| written_quotes.is_some());
-    let auto = coder.code(&QuoteIndex::in_memory(&quotes)?)?;
-    let manual_lines = match project {
-        Some(project) => {
-            state::manual_codings(&project.state_path("codings.jsonl"), None, context.quiet)?
-        }
-        None => Vec::new(),
-    };
-    let manual = state::codes_by_quote(&manual_lines);
-    let coded: Vec<CodedQuote> = quotes
-        .into_iter()
-        .zip(auto)
-        .map(|(quote, auto)| {
-            let codes = state::merge(manual.get(quote.id.as_str()), auto);
-            CodedQuote { quote, codes }
-        })
-        .collect();
-    let codings: Vec<Coding> = manual_lines
-        .into_iter()
-        .chain(auto_codings(&coded))
-        .collect();
-    let written = match project {
-        Some(project) => {
-            let path = project.state_path("codings.jsonl");
-            write_jsonl(&path, &codings)?;
-            Some(
-                path.strip_prefix(&project.root)
-                    .unwrap_or(&path)
-                    .to_path_buf(),
-            )
-        }
-        None => None,
-    };
-    Ok(Coded {
-        codebook,
-        quotes: coded,
-        codings,
-        written,
-    })
-}
-
 pub fn run(context: &Context, args: &CodeArgs) -> anyhow::Result<()> {
-    if let (Some(project), true, None, false) = (
-        &context.project,
-        args.sources.paths.is_empty(),
-        &args.codebook,
-        args.json,
-    ) {
+    let reporter = context.reporter();
+    if let (Some(project), true, false) =
+        (&context.project, args.sources.paths.is_empty(), args.json)
+    {
         // A project's summary needs only the quote table.
-        let refreshed = state::refresh(context, project)?;
+        let refreshed = refresh(project, args.codebook.as_deref(), &reporter)?;
         if !context.quiet {
-            let written = project.state_path("codings.jsonl");
-            let shown = written.strip_prefix(&project.root).unwrap_or(&written);
-            let summary = table_summary(&refreshed, shown);
+            let written = project.shown(&project.state_path("codings.jsonl"));
+            // With another codebook the counts of sources read and kept say little: they
+            // are all read again.
+            let sources = args.codebook.is_none().then_some(&refreshed);
+            let summary = summary(&refreshed.codebook, &refreshed.table, sources, &written);
             std::io::stdout().lock().write_all(summary.as_bytes())?;
         }
         return Ok(());
     }
-    let coded = stored_or_coded(context, &args.sources, args.codebook.as_deref())?;
+    let request = CodeRequest {
+        paths: args.sources.paths.clone(),
+        codebook: args.codebook.clone(),
+        read: args.sources.read_options(),
+    };
+    let coded = code(context.project.as_ref(), &request, &reporter)?;
     if args.json {
         let mut stdout = std::io::stdout().lock();
         output::write_json_lines(&mut stdout, &coded.quotes)?;
@@ -160,34 +53,18 @@ pub fn run(context: &Context, args: &CodeArgs) -> anyhow::Result<()> {
     }
     if !context.quiet {
         let mut stdout = std::io::stdout().lock();
-        stdout.write_all(
-            summary(&coded.codebook, &coded.quotes, coded.written.as_deref()).as_bytes(),
-        )?;
+        stdout.write_all(coded_summary(&coded.codebook, &coded.quotes).as_bytes())?;
     }
     Ok(())
 }
 
-fn auto_codings(coded: &[CodedQuote]) -> Vec<Coding> {
-    coded
-        .iter()
-        .flat_map(|c| {
-            c.codes
-                .iter()
-                .filter(|code| code.origin == Origin::Auto)
-                .map(move |code| Coding {
-                    quote: c.quote.id.clone(),
-                    theme: code.theme.clone(),
-                    score: Some(code.score),
-                    origin: code.origin,
-                    coder: (code.origin == Origin::Auto).then(|| AUTO_CODER.to_string()),
-                    evidence: code.evidence.clone(),
-                })
-        })
-        .collect()
-}
-
-fn table_summary(refreshed: &state::Refreshed, written: &Path) -> String {
-    let table = &refreshed.table;
+/// Per theme, its quotes and the quotes it is first for, from the project's table.
+fn summary(
+    codebook: &Codebook,
+    table: &QuoteTable,
+    sources: Option<&Refreshed>,
+    written: &Path,
+) -> String {
     let mut quotes = vec![0usize; table.themes.len()];
     let mut first = vec![0usize; table.themes.len()];
     let mut with_codes = 0;
@@ -206,39 +83,42 @@ fn table_summary(refreshed: &state::Refreshed, written: &Path) -> String {
     }
     let count =
         |counts: &[usize], theme: &str| table.theme_id(theme).map_or(0, |id| counts[id as usize]);
-    let mut rows = vec![[
-        "theme".to_string(),
-        "name".to_string(),
-        "quotes".to_string(),
-        "first".to_string(),
-    ]];
-    for theme in &refreshed.codebook.themes {
-        rows.push([
-            theme.id.clone(),
-            theme.name.clone(),
-            count(&quotes, &theme.id).to_string(),
-            count(&first, &theme.id).to_string(),
-        ]);
+    let mut out = theme_table(codebook, |theme| {
+        (count(&quotes, theme), count(&first, theme))
+    });
+    out.push_str(&totals(table.rows(), with_codes, codes));
+    match sources {
+        Some(refreshed) => out.push_str(&format!(
+            "{} sources read, {} unchanged; wrote {codes} codings to {}\n",
+            refreshed.read,
+            refreshed.kept,
+            written.display()
+        )),
+        None => out.push_str(&format!("wrote {codes} codings to {}\n", written.display())),
     }
-    let mut out = output::table(&rows, &[false, false, true, true]);
-    out.push_str(&format!(
-        "\n{} quotes, {with_codes} coded, {codes} codes (\"first\": the quote's best theme)\n",
-        table.rows()
-    ));
-    out.push_str(&format!(
-        "{} sources read, {} unchanged; wrote {codes} codings to {}\n",
-        refreshed.read,
-        refreshed.kept,
-        written.display()
-    ));
     out
 }
 
-fn summary(
-    codebook: &verbatim_model::Codebook,
-    coded: &[CodedQuote],
-    written: Option<&std::path::Path>,
-) -> String {
+/// The same for quotes coded in memory.
+fn coded_summary(codebook: &Codebook, coded: &[CodedQuote]) -> String {
+    let mut out = theme_table(codebook, |theme| {
+        let quotes = coded
+            .iter()
+            .filter(|c| c.codes.iter().any(|code| code.theme == theme))
+            .count();
+        let first = coded
+            .iter()
+            .filter(|c| c.codes.first().is_some_and(|code| code.theme == theme))
+            .count();
+        (quotes, first)
+    });
+    let with_codes = coded.iter().filter(|c| !c.codes.is_empty()).count();
+    let codes: usize = coded.iter().map(|c| c.codes.len()).sum();
+    out.push_str(&totals(coded.len(), with_codes, codes));
+    out
+}
+
+fn theme_table(codebook: &Codebook, counts: impl Fn(&str) -> (usize, usize)) -> String {
     let mut rows = vec![[
         "theme".to_string(),
         "name".to_string(),
@@ -246,14 +126,7 @@ fn summary(
         "first".to_string(),
     ]];
     for theme in &codebook.themes {
-        let quotes = coded
-            .iter()
-            .filter(|c| c.codes.iter().any(|code| code.theme == theme.id))
-            .count();
-        let first = coded
-            .iter()
-            .filter(|c| c.codes.first().is_some_and(|code| code.theme == theme.id))
-            .count();
+        let (quotes, first) = counts(&theme.id);
         rows.push([
             theme.id.clone(),
             theme.name.clone(),
@@ -261,15 +134,11 @@ fn summary(
             first.to_string(),
         ]);
     }
-    let mut out = output::table(&rows, &[false, false, true, true]);
-    let with_codes = coded.iter().filter(|c| !c.codes.is_empty()).count();
-    let codes: usize = coded.iter().map(|c| c.codes.len()).sum();
-    out.push_str(&format!(
-        "\n{} quotes, {with_codes} coded, {codes} codes (\"first\": the quote's best theme)\n",
-        coded.len()
-    ));
-    if let Some(path) = written {
-        out.push_str(&format!("wrote {codes} codings to {}\n", path.display()));
-    }
-    out
+    output::table(&rows, &[false, false, true, true])
+}
+
+fn totals(quotes: usize, with_codes: usize, codes: usize) -> String {
+    format!(
+        "\n{quotes} quotes, {with_codes} coded, {codes} codes (\"first\": the quote's best theme)\n"
+    )
 }

@@ -1,14 +1,14 @@
 //! `verbatim codebook check|show`, and finding the codebook other commands use.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
 use verbatim_coder::check_codebook;
-use verbatim_model::Codebook;
+use verbatim_project::{codebook_path, describe_problems, load_codebook};
 
-use crate::config::Context;
+use crate::context::Context;
 
 #[derive(Debug, Args)]
 pub struct CodebookArgs {
@@ -40,43 +40,8 @@ pub fn run(context: &Context, args: &CodebookArgs) -> anyhow::Result<()> {
     }
 }
 
-/// The codebook path: given, or the project's `codebook`.
-pub fn codebook_path(context: &Context, explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
-    if let Some(path) = explicit {
-        return Ok(path.to_path_buf());
-    }
-    match context
-        .project
-        .as_ref()
-        .and_then(|p| p.config.codebook.as_ref().map(|c| p.resolve(c)))
-    {
-        Some(path) => Ok(path),
-        None => bail!("no codebook: pass --codebook FILE or set `codebook` in verbatim.toml"),
-    }
-}
-
-/// Loads and validates a codebook; any problem is an error listing them all.
-pub fn load(context: &Context, explicit: Option<&Path>) -> anyhow::Result<(Codebook, PathBuf)> {
-    let path = codebook_path(context, explicit)?;
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("{}: cannot read", path.display()))?;
-    let (codebook, problems) = check_codebook(&text, &path);
-    match (codebook, problems.is_empty()) {
-        (Some(codebook), true) => Ok((codebook, path)),
-        _ => bail!("{}", format_problems(&path, &problems)),
-    }
-}
-
-fn format_problems(path: &Path, problems: &[verbatim_coder::Problem]) -> String {
-    let lines: Vec<String> = problems
-        .iter()
-        .map(|p| format!("{}:{}:{}: {}", path.display(), p.line, p.column, p.message))
-        .collect();
-    lines.join("\n")
-}
-
 fn check(context: &Context, args: &FileArgs) -> anyhow::Result<()> {
-    let path = codebook_path(context, args.file.as_deref())?;
+    let path = codebook_path(context.project.as_ref(), args.file.as_deref())?;
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("{}: cannot read", path.display()))?;
     let (codebook, problems) = check_codebook(&text, &path);
@@ -114,13 +79,13 @@ fn check(context: &Context, args: &FileArgs) -> anyhow::Result<()> {
         bail!(
             "{} problem(s):\n{}",
             problems.len(),
-            format_problems(&path, &problems)
+            describe_problems(&path, &problems)
         )
     }
 }
 
 fn show(context: &Context, args: &FileArgs) -> anyhow::Result<()> {
-    let (codebook, _) = load(context, args.file.as_deref())?;
+    let (codebook, _) = load_codebook(context.project.as_ref(), args.file.as_deref())?;
     let mut stdout = std::io::stdout().lock();
     if args.json {
         writeln!(stdout, "{}", serde_json::to_string(&codebook)?)?;

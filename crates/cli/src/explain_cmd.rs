@@ -4,14 +4,14 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use clap::Args;
 use verbatim_coder::{Coder, QuoteIndex, ThemeEvidence, evidence_stems, highlight};
-use verbatim_model::{Quote, read_jsonl};
+use verbatim_model::Quote;
+use verbatim_project::{load_codebook, quotes_of};
 
-use crate::codebook_cmd;
-use crate::config::Context;
-use crate::ingest_cmd::{self, SourceArgs};
+use crate::context::Context;
+use crate::ingest_cmd::SourceArgs;
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
@@ -28,9 +28,14 @@ pub struct ExplainArgs {
 }
 
 pub fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<()> {
-    let (codebook, _) = codebook_cmd::load(context, args.codebook.as_deref())?;
+    let (codebook, _) = load_codebook(context.project.as_ref(), args.codebook.as_deref())?;
     let coder = Coder::new(&codebook)?;
-    let quotes = quotes(context, &args.sources)?;
+    let quotes = quotes_of(
+        context.project.as_ref(),
+        &args.sources.paths,
+        &args.sources.read_options(),
+        &context.reporter(),
+    )?;
     let Some(position) = quotes.iter().position(|q| q.id == args.quote) else {
         bail!(
             "no quote with id `{}` among {} quotes",
@@ -157,20 +162,4 @@ fn theme_json(coder: &Coder, quote: &Quote, evidence: &ThemeEvidence) -> serde_j
         })).collect::<Vec<_>>(),
         "highlighted": highlight(&quote.text, &stems, "[", "]"),
     })
-}
-
-/// The quotes to explain from: the files given, or the project's quotes (ingested now if
-/// the project has not been ingested yet).
-fn quotes(context: &Context, sources: &SourceArgs) -> anyhow::Result<Vec<Quote>> {
-    if sources.paths.is_empty()
-        && let Some(project) = &context.project
-    {
-        let path = project.state_path("quotes.jsonl");
-        if path.exists() {
-            return read_jsonl(&path).with_context(|| "reading the project's quotes".to_string());
-        }
-    }
-    let ingestion = ingest_cmd::ingest_files(context, sources)?;
-    ingest_cmd::write_project_quotes(context, sources, &ingestion)?;
-    Ok(ingestion.quotes().cloned().collect())
 }

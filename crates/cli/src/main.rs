@@ -1,15 +1,15 @@
 //! `verbatim`: code qualitative interviews from the command line.
 //!
-//! A thin layer over the library crates: argument parsing, project configuration,
-//! progress display, output formats and exit codes (0 success, 1 a problem with the
-//! user's input, 2 an internal error).
+//! A thin layer over the library crates: argument parsing, conversion of flags to the
+//! engine's options (`verbatim-project`), progress display, output formats and exit codes
+//! (0 success, 1 a problem with the user's input, 2 an internal error).
 
 mod agree_cmd;
 mod code_cmd;
 mod codebook_cmd;
-mod config;
+mod context;
 mod explain_cmd;
-mod facets;
+mod failure;
 mod generate_cmd;
 mod ingest_cmd;
 mod output;
@@ -17,10 +17,7 @@ mod progress;
 mod report_cmd;
 mod roster_cmd;
 mod search_cmd;
-mod sources;
-mod state;
 mod text_cmd;
-mod vocabulary;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -72,18 +69,6 @@ enum Command {
     Roster(roster_cmd::RosterArgs),
 }
 
-/// An error that is Verbatim's fault, not the input's: exit code 2.
-#[derive(Debug)]
-pub struct Internal(pub String);
-
-impl std::fmt::Display for Internal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "internal error: {}", self.0)
-    }
-}
-
-impl std::error::Error for Internal {}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = std::panic::catch_unwind(|| run(cli));
@@ -91,11 +76,7 @@ fn main() -> ExitCode {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(error)) => {
             eprintln!("error: {error:#}");
-            if error.downcast_ref::<Internal>().is_some() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::from(1)
-            }
+            failure::exit_code(&error)
         }
         Err(_) => {
             eprintln!("error: internal error (a bug in verbatim); please report it with the input");
@@ -105,7 +86,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let context = config::Context::discover(cli.project.as_deref(), cli.quiet)?;
+    let context = context::Context::discover(cli.project.as_deref(), cli.quiet)?;
     match cli.command {
         Command::Ingest(args) => ingest_cmd::run(&context, &args),
         Command::Code(args) => code_cmd::run(&context, &args),

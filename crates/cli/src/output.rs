@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use verbatim_model::{Quote, write_jsonl_to};
 
-use crate::Internal;
-use crate::ingest_cmd::{SourceSummary, unknown_speakers};
+use verbatim_project::{SourceSummary, unknown_speakers};
+
+use crate::failure::Internal;
 
 /// Writes values as JSON Lines, treating a closed pipe (`| head`) as a normal end.
 pub fn write_json_lines<T: serde::Serialize>(

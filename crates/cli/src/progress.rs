@@ -1,13 +1,83 @@
-//! Progress bars: drawn on a terminal, silent when piped or with `--quiet`.
+//! The engine's progress and warnings on a terminal: indicatif bars and spinners on stderr
+//! (none when piped or with `--quiet`), warnings as `warning: ...` lines.
 
 use std::io::IsTerminal;
+use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use verbatim_project::{Observer, Progress};
 
 /// Fewer items than this finish too fast for a bar to help.
 const MIN_ITEMS_FOR_BAR: u64 = 8;
 
-pub fn bar(items: u64, what: &str, quiet: bool) -> ProgressBar {
+/// Shows what the engine reports.
+pub struct Reporter {
+    quiet: bool,
+    bar: Mutex<Option<ProgressBar>>,
+}
+
+impl Reporter {
+    pub fn new(quiet: bool) -> Self {
+        Reporter {
+            quiet,
+            bar: Mutex::new(None),
+        }
+    }
+
+    fn with_bar(&self, act: impl FnOnce(&mut Option<ProgressBar>)) {
+        if let Ok(mut bar) = self.bar.lock() {
+            act(&mut bar);
+        }
+    }
+}
+
+impl Observer for Reporter {
+    fn warning(&self, message: &str) {
+        if self.quiet {
+            return;
+        }
+        self.with_bar(|bar| match bar {
+            Some(bar) => bar.suspend(|| eprintln!("warning: {message}")),
+            None => eprintln!("warning: {message}"),
+        });
+    }
+
+    fn progress(&self, progress: Progress<'_>) {
+        self.with_bar(|bar| match progress {
+            Progress::Start { task, total } => {
+                if let Some(old) = bar.take() {
+                    old.finish_and_clear();
+                }
+                *bar = Some(match total {
+                    Some(items) => items_bar(items, task, self.quiet),
+                    None => spinner(task, self.quiet),
+                });
+            }
+            Progress::Advance(items) => {
+                if let Some(bar) = bar {
+                    bar.inc(items);
+                }
+            }
+            Progress::Finish => {
+                if let Some(old) = bar.take() {
+                    old.finish_and_clear();
+                }
+            }
+        });
+    }
+}
+
+impl Drop for Reporter {
+    fn drop(&mut self) {
+        self.with_bar(|bar| {
+            if let Some(old) = bar.take() {
+                old.finish_and_clear();
+            }
+        });
+    }
+}
+
+fn items_bar(items: u64, what: &str, quiet: bool) -> ProgressBar {
     if quiet || items < MIN_ITEMS_FOR_BAR || !std::io::stderr().is_terminal() {
         return ProgressBar::with_draw_target(Some(items), ProgressDrawTarget::hidden());
     }
@@ -21,7 +91,7 @@ pub fn bar(items: u64, what: &str, quiet: bool) -> ProgressBar {
 }
 
 /// A spinner for a step whose length is not known in advance (indexing, coding).
-pub fn spinner(what: &str, quiet: bool) -> ProgressBar {
+fn spinner(what: &str, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
     }

@@ -8,8 +8,9 @@ use clap::{Args, Subcommand};
 use verbatim_ingest::{Format, IngestOptions, interviewee_list, read_transcript};
 use verbatim_model::Roster;
 
-use crate::config::Context;
-use crate::sources::LoadedFile;
+use verbatim_project::LoadedFile;
+
+use crate::context::Context;
 
 #[derive(Debug, Args)]
 pub struct RosterArgs {

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use clap::Args;
 use verbatim_ingest::{Format, IngestOptions, read_transcript};
 
-use crate::config::Context;
-use crate::sources::LoadedFile;
+use verbatim_project::LoadedFile;
+
+use crate::context::Context;
 
 #[derive(Debug, Args)]
 pub struct TextArgs {

@@ -34,7 +34,9 @@ mod table;
 
 pub use atomic::{syncing_while, write_atomic, write_atomic_file};
 pub use codebook::{Category, Codebook, CodebookInfo, Rule, Theme, parse_toml};
-pub use coding::{Code, CodedQuote, Coding, Origin};
+pub use coding::{
+    AUTO_CODER, Code, CodedQuote, Coding, Origin, codes_by_quote, merge_codes, sort_codes,
+};
 pub use error::Error;
 pub use jsonl::{read_jsonl, read_jsonl_str, write_jsonl, write_jsonl_to};
 pub use name::{normalise_name, strip_titles};

@@ -17,6 +17,7 @@ pub struct Facets {
 }
 
 impl Facets {
+    /// The row sets of `table`.
     pub fn of(table: &QuoteTable) -> Self {
         let rows = table.rows();
         let mut themes = vec![RowSet::new(rows); table.themes.len()];

@@ -5,21 +5,22 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use anyhow::Context as _;
 use verbatim_model::{FileStamp, syncing_while};
+
+use crate::error::{IoContext, Result};
 
 /// Appends to the state file at `path`, whose table stamp is `stamp`, what `write` puts
 /// through an in-place sink, and syncs it. Should that fail, the file is cut back to the
 /// stamp, so that the table still describes it.
-pub(super) fn append_in_place<T>(
+pub(crate) fn append_in_place<T>(
     path: &Path,
     stamp: FileStamp,
     write: impl FnOnce(&mut Sink<'_>) -> std::io::Result<T>,
-) -> anyhow::Result<T> {
+) -> Result<T> {
     let file = std::fs::OpenOptions::new()
         .append(true)
         .open(path)
-        .with_context(|| format!("{}: cannot append", path.display()))?;
+        .io_context(|| format!("{}: cannot append", path.display()))?;
     let written = syncing_while(&file, || {
         let mut out = Sink::appending(&file);
         let written = write(&mut out)?;
@@ -28,9 +29,9 @@ pub(super) fn append_in_place<T>(
     })
     .and_then(|written| file.sync_data().map(|()| written));
     if written.is_err() {
-        restore(&file, stamp).with_context(|| format!("{}: cannot restore", path.display()))?;
+        restore(&file, stamp).io_context(|| format!("{}: cannot restore", path.display()))?;
     }
-    written.with_context(|| format!("{}: cannot write", path.display()))
+    written.io_context(|| format!("{}: cannot write", path.display()))
 }
 
 /// Cuts an appended file back to what the table says it was, modification time included.
@@ -40,13 +41,13 @@ fn restore(file: &File, stamp: FileStamp) -> std::io::Result<()> {
     file.set_times(std::fs::FileTimes::new().set_modified(modified))
 }
 
-pub(super) struct Sink<'f> {
+pub(crate) struct Sink<'f> {
     buffer: BufWriter<&'f File>,
     old: Option<&'f File>,
     /// Old bytes still to copy.
     pending: Option<(u64, u64)>,
     /// Bytes written or pending so far: the position of the next byte.
-    pub(super) position: u64,
+    pub(crate) position: u64,
     /// Appending to the old file itself: carried-over bytes are already in place.
     in_place: bool,
     /// The line being serialised, reused from one line to the next.
@@ -54,7 +55,7 @@ pub(super) struct Sink<'f> {
 }
 
 impl<'f> Sink<'f> {
-    pub(super) fn new(file: &'f File, old: Option<&'f File>) -> Self {
+    pub(crate) fn new(file: &'f File, old: Option<&'f File>) -> Self {
         Sink {
             buffer: BufWriter::with_capacity(1 << 20, file),
             old,
@@ -67,14 +68,14 @@ impl<'f> Sink<'f> {
 
     /// Appends to `file` (opened for appending): its bytes are kept, in order, before
     /// the first new line.
-    pub(super) fn appending(file: &'f File) -> Self {
+    pub(crate) fn appending(file: &'f File) -> Self {
         Sink {
             in_place: true,
             ..Sink::new(file, None)
         }
     }
 
-    pub(super) fn line<T: serde::Serialize>(&mut self, value: &T) -> std::io::Result<()> {
+    pub(crate) fn line<T: serde::Serialize>(&mut self, value: &T) -> std::io::Result<()> {
         self.copy_pending()?;
         self.line.clear();
         serde_json::to_writer(&mut self.line, value)?;
@@ -85,7 +86,7 @@ impl<'f> Sink<'f> {
     }
 
     /// Carries over bytes `range` of the old file.
-    pub(super) fn keep(&mut self, range: (u64, u64)) -> std::io::Result<()> {
+    pub(crate) fn keep(&mut self, range: (u64, u64)) -> std::io::Result<()> {
         if self.in_place {
             if range.0 != self.position {
                 return Err(std::io::Error::new(
@@ -124,7 +125,7 @@ impl<'f> Sink<'f> {
         Ok(())
     }
 
-    pub(super) fn finish(mut self) -> std::io::Result<()> {
+    pub(crate) fn finish(mut self) -> std::io::Result<()> {
         self.copy_pending()?;
         self.buffer.flush()
     }

@@ -1,13 +1,14 @@
-//! Which files to read: paths from the command line, or the project's source list.
+//! Which files to read: paths named by the user, or the project's source list.
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
-use anyhow::{Context as _, bail};
 use globset::{Glob, GlobMatcher};
 use verbatim_ingest::Format;
 
-use crate::config::Project;
+use crate::config::{CONFIG_FILE, Project};
+use crate::error::{Error, IoContext, Result};
+use crate::observer::Observer;
 
 /// A file to ingest.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,9 +21,31 @@ pub struct SourceFile {
     pub round: Option<String>,
 }
 
-/// Expands command-line paths: files as given, folders recursively (transcript
+/// The files an operation reads: `paths` when any are given, else the project's sources
+/// (warning of entries that match nothing).
+pub fn list_sources(
+    project: Option<&Project>,
+    paths: &[PathBuf],
+    observer: &dyn Observer,
+) -> Result<Vec<SourceFile>> {
+    if !paths.is_empty() {
+        return from_paths(paths);
+    }
+    let Some(project) = project else {
+        return Err(Error::Invalid(format!(
+            "no paths given and no {CONFIG_FILE} here or above; name files or folders to ingest"
+        )));
+    };
+    let (files, warnings) = from_project(project)?;
+    for warning in warnings {
+        observer.warning(&warning);
+    }
+    Ok(files)
+}
+
+/// Expands paths given by the user: files as given, folders recursively (transcript
 /// extensions only, hidden entries skipped, sorted by name).
-pub fn from_paths(paths: &[PathBuf]) -> anyhow::Result<Vec<SourceFile>> {
+pub fn from_paths(paths: &[PathBuf]) -> Result<Vec<SourceFile>> {
     let mut files = Vec::new();
     for path in paths {
         for found in expand(path)? {
@@ -37,14 +60,14 @@ pub fn from_paths(paths: &[PathBuf]) -> anyhow::Result<Vec<SourceFile>> {
 }
 
 /// Expands the project's `sources` (paths, folders or globs relative to its root).
-pub fn from_project(project: &Project) -> anyhow::Result<(Vec<SourceFile>, Vec<String>)> {
+pub fn from_project(project: &Project) -> Result<(Vec<SourceFile>, Vec<String>)> {
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     if project.config.sources.is_empty() {
-        bail!(
+        return Err(Error::Invalid(format!(
             "{}: [project] lists no sources",
-            project.root.join(crate::config::CONFIG_FILE).display()
-        );
+            project.root.join(CONFIG_FILE).display()
+        )));
     }
     for spec in &project.config.sources {
         let pattern = spec.path();
@@ -71,17 +94,21 @@ pub fn from_project(project: &Project) -> anyhow::Result<(Vec<SourceFile>, Vec<S
     Ok((dedupe(files), warnings))
 }
 
-/// One file read whole, ready to hand to a reader as a [`Source`].
+/// One file read whole, ready to hand to a reader as a [`verbatim_ingest::Source`].
 pub struct LoadedFile {
+    /// How messages name it.
     pub name: String,
+    /// Its extension, for format detection.
     pub extension: Option<String>,
+    /// Its bytes.
     pub bytes: Vec<u8>,
 }
 
 impl LoadedFile {
-    pub fn read(path: &Path) -> anyhow::Result<Self> {
+    /// Reads the file at `path`.
+    pub fn read(path: &Path) -> Result<Self> {
         let bytes =
-            std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+            std::fs::read(path).io_context(|| format!("{}: cannot read", path.display()))?;
         Ok(LoadedFile {
             name: path.display().to_string(),
             extension: path.extension().map(|e| e.to_string_lossy().into_owned()),
@@ -89,6 +116,7 @@ impl LoadedFile {
         })
     }
 
+    /// The file as a reader takes it.
     pub fn source(&self) -> verbatim_ingest::Source<'_> {
         verbatim_ingest::Source {
             name: &self.name,
@@ -99,9 +127,9 @@ impl LoadedFile {
     }
 }
 
-fn expand(path: &Path) -> anyhow::Result<Vec<PathBuf>> {
+fn expand(path: &Path) -> Result<Vec<PathBuf>> {
     let metadata =
-        std::fs::metadata(path).with_context(|| format!("{}: cannot open", path.display()))?;
+        std::fs::metadata(path).io_context(|| format!("{}: cannot open", path.display()))?;
     if !metadata.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
@@ -110,7 +138,7 @@ fn expand(path: &Path) -> anyhow::Result<Vec<PathBuf>> {
     })
 }
 
-fn walk(root: &Path, keep: &dyn Fn(&Path) -> bool) -> anyhow::Result<Vec<PathBuf>> {
+fn walk(root: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
@@ -123,7 +151,7 @@ fn walk(root: &Path, keep: &dyn Fn(&Path) -> bool) -> anyhow::Result<Vec<PathBuf
             let reason = error
                 .io_error()
                 .map_or_else(|| error.to_string(), ToString::to_string);
-            anyhow::anyhow!("{path}: cannot read folder ({reason})")
+            Error::Invalid(format!("{path}: cannot read folder ({reason})"))
         })?;
         if entry.file_type().is_file() && keep(entry.path()) {
             files.push(entry.into_path());
@@ -132,9 +160,12 @@ fn walk(root: &Path, keep: &dyn Fn(&Path) -> bool) -> anyhow::Result<Vec<PathBuf
     Ok(files)
 }
 
-fn glob(root: &Path, pattern: &str) -> anyhow::Result<Vec<PathBuf>> {
+fn glob(root: &Path, pattern: &str) -> Result<Vec<PathBuf>> {
     let matcher: GlobMatcher = Glob::new(pattern)
-        .with_context(|| format!("invalid source pattern `{pattern}`"))?
+        .map_err(|error| Error::Damaged {
+            what: format!("invalid source pattern `{pattern}`"),
+            source: Box::new(error),
+        })?
         .compile_matcher();
     let literal: PathBuf = Path::new(pattern)
         .components()

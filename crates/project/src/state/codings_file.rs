@@ -1,42 +1,46 @@
 //! `codings.jsonl`: manual codings first (as the researcher wrote them), then each
-//! source's automatic codings; and how a quote's manual and automatic codes combine.
+//! source's automatic codings.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use anyhow::Context as _;
-use verbatim_model::{
-    Code, Coding, Origin, QuoteTable, SourceEntry, read_jsonl_str, write_atomic_file,
-};
+use verbatim_model::{Code, Coding, Origin, QuoteTable, read_jsonl_str, write_atomic_file};
 
+use super::paths::StatePaths;
+use super::plan::Plan;
 use super::sink::{Sink, append_in_place};
-use super::{StatePaths, only_appends};
-use crate::code_cmd::AUTO_CODER;
+use crate::error::{Error, IoContext, Result};
+use crate::observer::Observer;
 
 /// Manual codings: from the start of the codings file when the old table says where they
-/// end, else from the whole file (warning, unless `quiet`, of a last line cut short).
+/// end, else from the whole file (warning of a last line cut short).
 pub fn manual_codings(
     path: &Path,
     old: Option<&QuoteTable>,
-    quiet: bool,
-) -> anyhow::Result<Vec<Coding>> {
+    observer: &dyn Observer,
+) -> Result<Vec<Coding>> {
     if !path.exists() {
         return Ok(Vec::new());
     }
     let codings: Vec<Coding> = match old {
         Some(old) => {
-            let mut bytes = vec![0; usize::try_from(old.manual_coding_bytes)?];
+            let length = usize::try_from(old.manual_coding_bytes)
+                .map_err(|_| Error::Internal("manual codings larger than memory".into()))?;
+            let mut bytes = vec![0; length];
             File::open(path)
                 .and_then(|mut f| f.read_exact(&mut bytes))
-                .with_context(|| format!("{}: cannot read", path.display()))?;
-            read_jsonl_str(&String::from_utf8(bytes)?, path)?
+                .io_context(|| format!("{}: cannot read", path.display()))?;
+            let text = String::from_utf8(bytes).map_err(|error| Error::Damaged {
+                what: format!("{}: manual codings are not UTF-8", path.display()),
+                source: Box::new(error),
+            })?;
+            read_jsonl_str(&text, path)?
         }
         None => {
             let text = std::fs::read_to_string(path)
-                .with_context(|| format!("{}: cannot read", path.display()))?;
-            read_jsonl_str(without_torn_line(&text, path, quiet), path)?
+                .io_context(|| format!("{}: cannot read", path.display()))?;
+            read_jsonl_str(without_torn_line(&text, path, observer), path)?
         }
     };
     Ok(codings
@@ -48,7 +52,7 @@ pub fn manual_codings(
 /// `text` without a last line that lacks its newline and does not parse: what an append
 /// of automatic codings cut short leaves (they are made again; manual codings, at the
 /// head, are never appended). Such a line is reported, not kept.
-fn without_torn_line<'t>(text: &'t str, path: &Path, quiet: bool) -> &'t str {
+fn without_torn_line<'t>(text: &'t str, path: &Path, observer: &dyn Observer) -> &'t str {
     if text.ends_with('\n') || text.is_empty() {
         return text;
     }
@@ -56,62 +60,25 @@ fn without_torn_line<'t>(text: &'t str, path: &Path, quiet: bool) -> &'t str {
     if serde_json::from_str::<Coding>(&text[start..]).is_ok() {
         return text;
     }
-    if !quiet {
-        eprintln!(
-            "warning: {}: the last line is incomplete (an interrupted run?); it is left out",
-            path.display()
-        );
-    }
+    observer.warning(&format!(
+        "{}: the last line is incomplete (an interrupted run?); it is left out",
+        path.display()
+    ));
     &text[..start]
-}
-
-/// Stored codings as each quote's codes, in file order.
-pub fn codes_by_quote(codings: &[Coding]) -> HashMap<&str, Vec<Code>> {
-    let mut by_quote: HashMap<&str, Vec<Code>> = HashMap::new();
-    for coding in codings {
-        by_quote
-            .entry(coding.quote.as_str())
-            .or_default()
-            .push(coding.to_code());
-    }
-    by_quote
-}
-
-/// A quote's codes: manual ones as written, then automatic ones for other themes.
-pub fn merge(manual: Option<&Vec<Code>>, auto: Vec<Code>) -> Vec<Code> {
-    let mut codes: Vec<Code> = manual.cloned().unwrap_or_default();
-    let manual_themes: Vec<String> = codes.iter().map(|m| m.theme.clone()).collect();
-    codes.extend(
-        auto.into_iter()
-            .filter(|a| !manual_themes.contains(&a.theme)),
-    );
-    sort_codes(&mut codes);
-    codes
-}
-
-/// Orders a quote's codes as every command shows them: manual first, then by score, then
-/// by theme.
-pub fn sort_codes(codes: &mut [Code]) {
-    codes.sort_by(|a, b| {
-        (b.origin == Origin::Manual)
-            .cmp(&(a.origin == Origin::Manual))
-            .then(b.score.total_cmp(&a.score))
-            .then_with(|| a.theme.cmp(&b.theme))
-    });
 }
 
 /// Writes `codings.jsonl`: manual codings, then each source's automatic codings (copied
 /// for kept sources; for new ones from `fresh_ids` and `fresh_codes`, one per new row in
 /// row order), and records in `table` where each source's codings are.
-pub(super) fn write_codings(
+pub(crate) fn write_codings(
     paths: &StatePaths,
-    old: Option<&QuoteTable>,
+    plan: &Plan<'_>,
     manual: &[Coding],
-    reused: &[Option<&SourceEntry>],
     fresh_ids: &[String],
     fresh_codes: &[Vec<Code>],
     table: &mut QuoteTable,
-) -> anyhow::Result<()> {
+) -> Result<()> {
+    let (old, reused) = (plan.old, plan.reused.as_slice());
     let mut manual_bytes = 0;
     let mut ranges = Vec::with_capacity(reused.len());
     let mut lines = |out: &mut Sink<'_>, keep_manual: Option<u64>| -> std::io::Result<()> {
@@ -132,14 +99,7 @@ pub(super) fn write_codings(
                 None => {
                     for (id, codes) in fresh.by_ref().take(source.rows as usize) {
                         for code in codes.iter().filter(|c| c.origin == Origin::Auto) {
-                            out.line(&Coding {
-                                quote: id.clone(),
-                                theme: code.theme.clone(),
-                                score: Some(code.score),
-                                origin: code.origin,
-                                coder: Some(AUTO_CODER.to_string()),
-                                evidence: code.evidence.clone(),
-                            })?;
+                            out.line(&code.to_coding(id))?;
                         }
                     }
                 }
@@ -149,7 +109,7 @@ pub(super) fn write_codings(
         Ok(())
     };
     let appendable = old.filter(|old| {
-        only_appends(old, reused, |s| s.coding_bytes.1, old.codings_file)
+        plan.only_appends(|s| s.coding_bytes.1, old.codings_file)
             && old.sources.first().map(|s| s.coding_bytes.0) == Some(old.manual_coding_bytes)
     });
     match appendable {
@@ -164,7 +124,7 @@ pub(super) fn write_codings(
             let old_file = match old {
                 Some(_) => Some(
                     File::open(&paths.codings)
-                        .with_context(|| format!("{}: cannot read", paths.codings.display()))?,
+                        .io_context(|| format!("{}: cannot read", paths.codings.display()))?,
                 ),
                 None => None,
             };
@@ -185,6 +145,7 @@ pub(super) fn write_codings(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::observer::{Recorder, Silent};
 
     const LINE: &str = r#"{"quote":"a:1","theme":"t","score":1.0,"origin":"auto","coder":"verbatim","evidence":[]}"#;
 
@@ -192,12 +153,14 @@ mod tests {
     fn only_a_last_line_cut_short_is_left_out() {
         let path = Path::new("codings.jsonl");
         let whole = format!("{LINE}\n{LINE}\n");
-        assert_eq!(without_torn_line(&whole, path, true), whole);
+        assert_eq!(without_torn_line(&whole, path, &Silent), whole);
         let torn = format!("{LINE}\n{}", &LINE[..30]);
-        assert_eq!(without_torn_line(&torn, path, true), format!("{LINE}\n"));
+        let told = Recorder::default();
+        assert_eq!(without_torn_line(&torn, path, &told), format!("{LINE}\n"));
+        assert_eq!(told.warnings().len(), 1, "the dropped line is reported");
         let no_newline = format!("{LINE}\n{LINE}");
-        assert_eq!(without_torn_line(&no_newline, path, true), no_newline);
-        assert_eq!(without_torn_line(&LINE[..10], path, true), "");
-        assert_eq!(without_torn_line("", path, true), "");
+        assert_eq!(without_torn_line(&no_newline, path, &Silent), no_newline);
+        assert_eq!(without_torn_line(&LINE[..10], path, &Silent), "");
+        assert_eq!(without_torn_line("", path, &Silent), "");
     }
 }

@@ -5,12 +5,14 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 use verbatim_model::{FileStamp, Quote, QuoteTable, SourceEntry, write_atomic_file};
 
+use super::columns::{TABLE_COLUMNS, column_value};
+use super::feed::Feed;
+use super::paths::StatePaths;
+use super::plan::Plan;
 use super::sink::{Sink, append_in_place};
-use super::stream::Feed;
-use super::{StatePaths, TABLE_COLUMNS, column_value, only_appends};
+use crate::error::{Error, IoContext, Result};
 
 /// The project's `quotes.jsonl`, open for reading single quotes at the table's offsets.
 pub struct QuoteLines {
@@ -19,8 +21,9 @@ pub struct QuoteLines {
 }
 
 impl QuoteLines {
-    pub fn open(path: &Path) -> anyhow::Result<Self> {
-        let file = File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    /// Opens the quote file at `path`.
+    pub fn open(path: &Path) -> Result<Self> {
+        let file = File::open(path).io_context(|| format!("{}: cannot read", path.display()))?;
         Ok(QuoteLines {
             path: path.to_path_buf(),
             file,
@@ -28,27 +31,30 @@ impl QuoteLines {
     }
 
     /// The quote of a table row.
-    pub fn quote(&self, table: &QuoteTable, row: usize) -> anyhow::Result<Quote> {
+    pub fn quote(&self, table: &QuoteTable, row: usize) -> Result<Quote> {
         let (from, to) = table.line(row);
-        let mut line = vec![0; usize::try_from(to - from)?];
+        let cannot_read = || format!("{}: cannot read quote row {}", self.path.display(), row + 1);
+        let length = usize::try_from(to.saturating_sub(from))
+            .map_err(|_| Error::Invalid(format!("{}: line too long", cannot_read())))?;
+        let mut line = vec![0; length];
         let mut file = &self.file;
-        file.seek(SeekFrom::Start(from))?;
-        file.read_exact(&mut line).with_context(|| {
-            format!("{}: cannot read quote row {}", self.path.display(), row + 1)
-        })?;
-        serde_json::from_slice(&line).with_context(|| {
-            format!(
+        file.seek(SeekFrom::Start(from))
+            .and_then(|_| file.read_exact(&mut line))
+            .io_context(cannot_read)?;
+        serde_json::from_slice(&line).map_err(|error| Error::Damaged {
+            what: format!(
                 "{}: line of quote row {} is damaged",
                 self.path.display(),
                 row + 1
-            )
+            ),
+            source: Box::new(error),
         })
     }
 }
 
 /// The quote file as written: where each source's lines and rows are, every row's line
 /// end, and what the table and the codings file need of the new quotes.
-pub(super) struct WrittenQuotes {
+pub(crate) struct WrittenQuotes {
     /// Per source, in file order: its first row, rows and byte range (other fields unset).
     pub entries: Vec<SourceEntry>,
     /// Every row's line end.
@@ -62,13 +68,13 @@ pub(super) struct WrittenQuotes {
 /// Writes `quotes.jsonl` as the new sources arrive from `feed`, copying kept sources'
 /// lines. Should the feed stop early (a source could not be read), the file is left as it
 /// was.
-pub(super) fn write_quotes(
+pub(crate) fn write_quotes(
     paths: &StatePaths,
-    old: Option<&QuoteTable>,
-    reused: &[Option<&SourceEntry>],
+    plan: &Plan<'_>,
     feed: &mut Feed,
-) -> anyhow::Result<WrittenQuotes> {
-    match old.filter(|old| only_appends(old, reused, |s| s.quote_bytes.1, old.quotes_file)) {
+) -> Result<WrittenQuotes> {
+    let (old, reused) = (plan.old, plan.reused.as_slice());
+    match old.filter(|old| plan.only_appends(|s| s.quote_bytes.1, old.quotes_file)) {
         // New sources after all the old ones, which stay as they were: the new lines are
         // appended in place, and cut off again if the round cannot be read. Should the
         // process die half way, the file no longer matches the table's stamp of it, and
@@ -80,14 +86,14 @@ pub(super) fn write_quotes(
             let old_file = old
                 .map(|_| File::open(&paths.quotes))
                 .transpose()
-                .with_context(|| format!("{}: cannot read", paths.quotes.display()))?;
+                .io_context(|| format!("{}: cannot read", paths.quotes.display()))?;
             let mut written = None;
             write_atomic_file(&paths.quotes, |file| {
                 let mut out = Sink::new(file, old_file.as_ref());
                 written = Some(quote_lines(&mut out, old, reused, feed)?);
                 out.finish()
             })?;
-            written.context("the quote file was not written")
+            written.ok_or_else(|| Error::Internal("the quote file was not written".into()))
         }
     }
 }

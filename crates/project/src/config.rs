@@ -1,0 +1,176 @@
+//! The project: `verbatim.toml`, found at or above a folder, and where derived state lives.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, IoContext, Result};
+
+/// The configuration file that makes a folder a project.
+pub const CONFIG_FILE: &str = "verbatim.toml";
+/// Derived state (quotes, codings, table, index) inside a project.
+pub const STATE_DIR: &str = ".verbatim";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    project: ProjectConfig,
+}
+
+/// The `[project]` table.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectConfig {
+    /// Human name of the project.
+    pub name: Option<String>,
+    /// Sources: paths, folders or globs relative to the project folder.
+    #[serde(default)]
+    pub sources: Vec<SourceSpec>,
+    /// Roster CSV.
+    pub roster: Option<PathBuf>,
+    /// Codebook TOML.
+    pub codebook: Option<PathBuf>,
+    /// Round for sources that do not name one.
+    pub round: Option<String>,
+    /// Interviewer names, beside roster role `interviewer` and front matter.
+    #[serde(default)]
+    pub interviewers: Vec<String>,
+    /// Longest quote in words.
+    pub max_words: Option<usize>,
+    /// Shortest quotation taken from a report, in words.
+    pub min_quote_words: Option<usize>,
+}
+
+/// A source entry: a path or glob, optionally with its own round.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum SourceSpec {
+    /// `"corpus/*.txt"`.
+    Path(String),
+    /// `{ path = "corpus/2020", round = "2020" }`.
+    Table {
+        /// Path or glob.
+        path: String,
+        /// Round of every source it matches.
+        round: Option<String>,
+    },
+}
+
+impl SourceSpec {
+    /// The path or glob.
+    pub fn path(&self) -> &str {
+        match self {
+            SourceSpec::Path(path) | SourceSpec::Table { path, .. } => path,
+        }
+    }
+
+    /// The round it gives its sources, if any.
+    pub fn round(&self) -> Option<&str> {
+        match self {
+            SourceSpec::Path(_) => None,
+            SourceSpec::Table { round, .. } => round.as_deref(),
+        }
+    }
+}
+
+/// A loaded project: its folder and configuration.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The folder holding `verbatim.toml`.
+    pub root: PathBuf,
+    /// The `[project]` table.
+    pub config: ProjectConfig,
+}
+
+impl Project {
+    /// Reads the project whose folder is `root`.
+    pub fn load(root: &Path) -> Result<Self> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path)
+            .io_context(|| format!("{}: cannot read project configuration", path.display()))?;
+        let file: ConfigFile = verbatim_model::parse_toml(&text, &path)?;
+        Ok(Project {
+            root: root.to_path_buf(),
+            config: file.project,
+        })
+    }
+
+    /// The project in `explicit` (which must hold `verbatim.toml`), else the nearest one at
+    /// or above the current folder, if any.
+    pub fn discover(explicit: Option<&Path>) -> Result<Option<Self>> {
+        match explicit {
+            Some(dir) => {
+                if !dir.join(CONFIG_FILE).is_file() {
+                    return Err(Error::Invalid(format!(
+                        "{}: no {CONFIG_FILE} in this folder",
+                        dir.display()
+                    )));
+                }
+                Ok(Some(Project::load(dir)?))
+            }
+            None => {
+                let cwd = std::env::current_dir()
+                    .io_context(|| "cannot read the current folder".into())?;
+                match cwd.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file()) {
+                    Some(dir) => Ok(Some(Project::load(dir)?)),
+                    None => Ok(None),
+                }
+            }
+        }
+    }
+
+    /// A file or folder of the derived state.
+    pub fn state_path(&self, name: &str) -> PathBuf {
+        self.root.join(STATE_DIR).join(name)
+    }
+
+    /// A path of the configuration, relative to the project folder.
+    pub fn resolve(&self, relative: &Path) -> PathBuf {
+        self.root.join(relative)
+    }
+
+    /// `path` as the user knows it: relative to the project folder when inside it.
+    pub fn shown(&self, path: &Path) -> PathBuf {
+        path.strip_prefix(&self.root).unwrap_or(path).to_path_buf()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_project_is_its_folder_and_configuration() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "[project]\nname = \"Study\"\nsources = [\"a\", { path = \"b\", round = \"2020\" }]\n",
+        )
+        .expect("write");
+        let project = Project::discover(Some(dir.path()))
+            .expect("loads")
+            .expect("a project");
+        assert_eq!(project.config.name.as_deref(), Some("Study"));
+        assert_eq!(project.config.sources[1].round(), Some("2020"));
+        assert_eq!(
+            project.shown(&project.state_path("quotes.jsonl")),
+            Path::new(".verbatim/quotes.jsonl")
+        );
+        let elsewhere = tempfile::tempdir().expect("temp dir");
+        let error = Project::discover(Some(elsewhere.path())).expect_err("no project there");
+        assert!(
+            error
+                .to_string()
+                .ends_with("no verbatim.toml in this folder"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_names_the_file_and_line() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join(CONFIG_FILE), "[project]\nsourcez = []\n").expect("write");
+        let error = Project::load(dir.path()).expect_err("unknown key");
+        assert!(error.to_string().contains("verbatim.toml:2"), "{error}");
+    }
+}

@@ -1,0 +1,183 @@
+//! Reports over a project: which codes count ([`ReportView`]), and the data a report is
+//! made from: the quote table (counts from its rows, only the quotes shown read), or
+//! quotes and codings held in memory.
+
+use std::collections::HashMap;
+
+use verbatim_model::{Codebook, Coding, Origin, Quote};
+use verbatim_report::{ATTRIBUTES, Dataset, Filter, Report, ReportOptions};
+
+use crate::code::Coded;
+use crate::config::Project;
+use crate::error::{Error, Result};
+use crate::observer::Observer;
+use crate::state::{QuoteLines, StatePaths, manual_codings, refresh};
+
+/// What a report shows and which codes count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportView {
+    /// Attributes to break themes down by; empty: area and sector.
+    pub by: Vec<String>,
+    /// Matrix cells as shares of the column's quotes.
+    pub normalise: bool,
+    /// Only these categories.
+    pub categories: Vec<String>,
+    /// Only these themes.
+    pub themes: Vec<String>,
+    /// Only codes of this origin.
+    pub origin: Option<Origin>,
+    /// Only automatic codes scoring at least this.
+    pub min_score: Option<f64>,
+    /// Only quotes whose attribute (first) has the value (second).
+    pub conditions: Vec<(String, String)>,
+    /// Quotes shown per theme.
+    pub top: usize,
+}
+
+impl Default for ReportView {
+    fn default() -> Self {
+        ReportView {
+            by: Vec::new(),
+            normalise: false,
+            categories: Vec::new(),
+            themes: Vec::new(),
+            origin: None,
+            min_score: None,
+            conditions: Vec::new(),
+            top: 3,
+        }
+    }
+}
+
+impl ReportView {
+    /// Whether the quote table holds every attribute this view breaks down or filters by.
+    pub fn fits_table(&self) -> bool {
+        let tabled = |attribute: &str| ATTRIBUTES.contains(&attribute);
+        self.by.iter().all(|a| tabled(a)) && self.conditions.iter().all(|(a, _)| tabled(a))
+    }
+
+    /// The report's filter; themes must be the codebook's.
+    fn filter(&self, codebook: &Codebook) -> Result<Filter> {
+        for theme in &self.themes {
+            if codebook.theme(theme).is_none() {
+                return Err(Error::Invalid(format!(
+                    "--theme {theme}: no such theme in {}",
+                    codebook.codebook.id
+                )));
+            }
+        }
+        Ok(Filter {
+            categories: self.categories.clone(),
+            themes: self.themes.clone(),
+            origin: self.origin,
+            min_score: self.min_score,
+            conditions: self.conditions.clone(),
+        })
+    }
+
+    /// Every attribute broken down by must be a known one or a free attribute some quote
+    /// has (`free` says which).
+    fn check_attributes(&self, free: impl Fn(&str) -> bool) -> Result<()> {
+        for attribute in &self.by {
+            if !ATTRIBUTES.contains(&attribute.as_str()) && !free(attribute) {
+                return Err(Error::Invalid(format!(
+                    "--by {attribute}: not an attribute of these quotes (try {})",
+                    ATTRIBUTES.join(", ")
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn options(
+        &self,
+        project: Option<&Project>,
+        codebook: &Codebook,
+        filter: &Filter,
+    ) -> ReportOptions {
+        let by = if self.by.is_empty() {
+            vec!["area".to_string(), "sector".to_string()]
+        } else {
+            self.by.clone()
+        };
+        let mut described = Vec::new();
+        described.extend(filter.categories.iter().map(|c| format!("category {c}")));
+        described.extend(filter.themes.iter().map(|t| format!("theme {t}")));
+        described.extend(self.origin.iter().map(|o| {
+            let origin = match o {
+                Origin::Manual => "manual",
+                Origin::Auto => "auto",
+            };
+            format!("{origin} codes only")
+        }));
+        described.extend(
+            self.min_score
+                .iter()
+                .map(|m| format!("automatic codes scoring at least {m}")),
+        );
+        described.extend(filter.conditions.iter().map(|(a, v)| format!("{a} = {v}")));
+        let title = match project.and_then(|p| p.config.name.clone()) {
+            Some(name) => format!("{name}: {}", codebook.codebook.name),
+            None => codebook.codebook.name.clone(),
+        };
+        ReportOptions {
+            title,
+            by,
+            normalise: self.normalise,
+            top: self.top,
+            filters: described,
+        }
+    }
+}
+
+/// A report over coded quotes held in memory, handed with its dataset to `finish`.
+pub fn report_coded<T>(
+    project: Option<&Project>,
+    coded: Coded,
+    view: &ReportView,
+    finish: impl FnOnce(&Report, &Dataset<'_>) -> T,
+) -> Result<T> {
+    let (codebook, quotes, codings): (Codebook, Vec<Quote>, Vec<Coding>) = coded.into_quotes();
+    let filter = view.filter(&codebook)?;
+    view.check_attributes(|a| quotes.iter().any(|q| q.attributes.contains_key(a)))?;
+    let data = Dataset::new(&quotes, &codings, Some(&codebook), &filter);
+    let report = Report::new(&data, &view.options(project, &codebook, &filter));
+    Ok(finish(&report, &data))
+}
+
+/// A report from the project's quote table, brought up to date: counts from the table,
+/// manual codings from the head of the codings file, and only the quotes shown read from
+/// `quotes.jsonl`. The view must [fit the table](ReportView::fits_table).
+pub fn report_table<T>(
+    project: &Project,
+    view: &ReportView,
+    observer: &dyn Observer,
+    finish: impl FnOnce(&Report, &Dataset<'_>) -> T,
+) -> Result<T> {
+    let refreshed = refresh(project, None, observer)?;
+    let table = &refreshed.table;
+    let codebook = &refreshed.codebook;
+    let paths = StatePaths::of(project);
+    let lines = QuoteLines::open(&paths.quotes)?;
+    let manual_rows: Vec<usize> = (0..table.rows())
+        .filter(|&row| table.codes(row).any(|c| c.origin == Origin::Manual))
+        .collect();
+    let mut row_of: HashMap<String, u32> = HashMap::with_capacity(manual_rows.len());
+    for row in manual_rows {
+        row_of.insert(lines.quote(table, row)?.id, row as u32);
+    }
+    let manual: Vec<(u32, Coding)> = manual_codings(&paths.codings, Some(table), observer)?
+        .into_iter()
+        .filter_map(|coding| Some((*row_of.get(&coding.quote)?, coding)))
+        .collect();
+    let filter = view.filter(codebook)?;
+    let mut data = Dataset::from_table(table, &manual, Some(codebook), &filter);
+    let shown = data
+        .rows_to_load(view.top)
+        .into_iter()
+        .map(|row| Ok((row, lines.quote(table, row as usize)?)))
+        .collect::<Result<Vec<_>>>()?;
+    data.provide_quotes(shown);
+    let report = Report::new(&data, &view.options(Some(project), codebook, &filter));
+    Ok(finish(&report, &data))
+}

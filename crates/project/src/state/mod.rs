@@ -1,0 +1,275 @@
+//! A project's derived state under `.verbatim/`: `quotes.jsonl`, `codings.jsonl`, the quote
+//! table (`table.bin`) and the index, brought up to date with as little work as the
+//! changes allow. This module and its children are the only code that writes there.
+//!
+//! Each source's quotes and automatic codings depend only on that file, on the inputs
+//! every source shares (configuration, codebook, Verbatim's version) and on the roster's
+//! answers to the names the source asked about. So when the shared inputs are unchanged, a
+//! source whose size and modification time are unchanged, and whose names the roster
+//! answers as before (a new round's interviewees added to the roster change nothing for
+//! the old transcripts), is carried over byte for byte: its lines are copied from the old
+//! files, its rows from the old table and its documents stay in the index. Only new and
+//! changed sources are read, coded (against a small index of their own quotes: a quote's
+//! codes never depend on other quotes) and added to the index. Anything unexpected (no
+//! table, a damaged one, files edited by hand, a different codebook) rebuilds everything.
+//!
+//! A refresh runs in four steps: [`plan`] decides what to read and keep, [`stream`] reads
+//! the new sources into the index and the quote file, the new quotes are coded, and the
+//! codings file and table are written.
+
+mod codings_file;
+mod columns;
+mod feed;
+mod fingerprint;
+mod ingest;
+mod paths;
+mod plan;
+mod quote_file;
+mod rows;
+mod sink;
+mod stream;
+
+use std::path::Path;
+
+use verbatim_coder::{Coder, IndexBuilder, Part, QuoteIndex};
+use verbatim_model::{
+    Code, Codebook, Coding, FileStamp, QuoteTable, Roster, codes_by_quote, merge_codes,
+    write_atomic,
+};
+
+pub use codings_file::manual_codings;
+pub use columns::{TABLE_COLUMNS, column_value, table_of};
+pub use ingest::{IngestedProject, ingest_project};
+pub use paths::{StatePaths, layout_of, load_table};
+pub use quote_file::QuoteLines;
+
+use crate::codebook::load_codebook;
+use crate::config::Project;
+use crate::error::{Error, IoContext, Result};
+use crate::observer::{Observer, Progress};
+use crate::read::{ReadOptions, SourceReader};
+use crate::sources::list_sources;
+use fingerprint::{inputs_fingerprint, load_roster, roster_answers};
+use plan::{Decision, Listing, Plan, RosterNow, decide};
+use stream::{Builders, Streamed};
+
+/// The project's state after [`refresh`].
+pub struct Refreshed {
+    /// The codebook it is coded with.
+    pub codebook: Codebook,
+    /// The quote table, as written.
+    pub table: QuoteTable,
+    /// Sources read this time (all of them on a rebuild).
+    pub read: usize,
+    /// Sources carried over unchanged.
+    pub kept: usize,
+}
+
+/// Brings the project's state up to date with its sources and the codebook (`codebook`,
+/// else the project's), and returns it. Only new and changed sources are read.
+pub fn refresh(
+    project: &Project,
+    codebook: Option<&Path>,
+    observer: &dyn Observer,
+) -> Result<Refreshed> {
+    let (codebook, codebook_path) = load_codebook(Some(project), codebook)?;
+    let paths = StatePaths::of(project);
+    let files = list_sources(Some(project), &[], observer)?;
+    let listing = Listing {
+        ids: crate::read::ids_of(&files),
+        stamps: files.iter().map(|f| FileStamp::of(&f.path)).collect(),
+        files,
+    };
+    let inputs = inputs_fingerprint(project, &codebook_path)?;
+    let (roster, roster_digest) = load_roster(project)?;
+    let stored = load_table(&paths).filter(|t| t.inputs == inputs);
+    let roster_now = RosterNow {
+        roster: roster.as_ref(),
+        digest: &roster_digest,
+    };
+    let plan = match decide(stored.as_ref(), &listing, &roster_now) {
+        Decision::Read(plan) => plan,
+        Decision::Unchanged => {
+            let table = stored
+                .clone()
+                .ok_or_else(|| Error::Internal("an unchanged project without a table".into()))?;
+            return Ok(Refreshed {
+                codebook,
+                table,
+                read: 0,
+                kept: listing.files.len(),
+            });
+        }
+    };
+    let coder = Coder::new(&codebook)?;
+    let manual = manual_codings(&paths.codings, plan.old, observer)?;
+    let reader = SourceReader::new(Some(project), &ReadOptions::default())?;
+    let builders = open_builders(&paths, &plan)?;
+    let streamed = stream::read_sources(
+        &reader,
+        &paths,
+        &listing.files,
+        &listing.ids,
+        &plan,
+        builders,
+        observer,
+    )?;
+    let Streamed {
+        builders,
+        written,
+        queries,
+    } = streamed;
+    let read = queries.len();
+    let generation = paths::next_generation(&paths);
+    let auto = code_new(&coder, &plan, builders, &written, observer)?;
+    std::fs::write(&paths.generation, format!("{generation}\n"))
+        .io_context(|| format!("{}: cannot write", paths.generation.display()))?;
+    let manual_by_quote = codes_by_quote(&manual);
+    let mut auto = auto.into_iter();
+    let fresh_codes: Vec<Vec<Code>> = written
+        .fresh_ids
+        .iter()
+        .map(|id| {
+            merge_codes(
+                manual_by_quote.get(id.as_str()),
+                auto.next().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let mut table = QuoteTable::new(&TABLE_COLUMNS);
+    table.inputs = inputs;
+    table.roster = roster_digest;
+    table.index = generation.to_string();
+    table.sources = written.entries;
+    codings_file::write_codings(
+        &paths,
+        &plan,
+        &manual,
+        &written.fresh_ids,
+        &fresh_codes,
+        &mut table,
+    )?;
+    describe_sources(&mut table, &listing, &plan, queries, roster.as_ref());
+    rows::fill_rows(
+        &mut table,
+        &plan,
+        &written.line_ends,
+        &written.fresh_rows,
+        &fresh_codes,
+    );
+    write_table(&paths, &mut table)?;
+    Ok(Refreshed {
+        codebook,
+        table,
+        read,
+        kept: listing.files.len() - read,
+    })
+}
+
+/// The index builders a plan needs: on a rebuild a new project index; on an update the
+/// project's index without the removed sources, and an index of the new quotes alone.
+fn open_builders(paths: &StatePaths, plan: &Plan<'_>) -> Result<Builders> {
+    Ok(match plan.old {
+        Some(old) => {
+            let index = QuoteIndex::open(&paths.index, &layout_of(old), old.rows())?;
+            Builders {
+                index: IndexBuilder::updating(index, &plan.removed(), plan.to_read_bytes)?,
+                fresh: Some(IndexBuilder::in_memory(plan.to_read_bytes)?),
+            }
+        }
+        None => Builders {
+            index: IndexBuilder::create(&paths.index, plan.to_read_bytes)?,
+            fresh: None,
+        },
+    })
+}
+
+/// Commits the project's index and codes the new quotes: on a rebuild in the project's
+/// index; on an update in the index of their own (a quote's codes never depend on the
+/// others) while the project's index commits. Each new quote's automatic codes, in row
+/// order.
+fn code_new(
+    coder: &Coder,
+    plan: &Plan<'_>,
+    builders: Builders,
+    written: &quote_file::WrittenQuotes,
+    observer: &dyn Observer,
+) -> Result<Vec<Vec<Code>>> {
+    let layout: Vec<Part> = written
+        .entries
+        .iter()
+        .zip(&plan.serials)
+        .map(|(entry, &serial)| Part {
+            serial,
+            first_row: entry.first_row,
+        })
+        .collect();
+    let rows = written.line_ends.len();
+    observer.progress(Progress::Start {
+        task: "indexing and coding",
+        total: None,
+    });
+    let auto = match builders.fresh {
+        None => coder.code(&builders.index.finish(&layout, rows)?)?,
+        Some(fresh) => {
+            let fresh_layout = plan.fresh_layout(&written.entries);
+            let fresh_rows = written.fresh_ids.len();
+            let index = builders.index;
+            let (committed, coded) = std::thread::scope(|scope| {
+                let committer = scope.spawn(|| index.finish(&layout, rows));
+                let coded = fresh
+                    .finish(&fresh_layout, fresh_rows)
+                    .and_then(|fresh| coder.code(&fresh));
+                let committed = committer
+                    .join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("indexing failed").into()));
+                (committed, coded)
+            });
+            committed?;
+            coded?
+        }
+    };
+    observer.progress(Progress::Finish);
+    Ok(auto)
+}
+
+/// Names each source's entry in the new table: file, stamp, document, serial, and the
+/// names it asked the roster about with a digest of the roster's answers.
+fn describe_sources(
+    table: &mut QuoteTable,
+    listing: &Listing,
+    plan: &Plan<'_>,
+    mut queries: std::collections::BTreeMap<usize, Option<Vec<String>>>,
+    roster: Option<&Roster>,
+) {
+    for (i, file) in listing.files.iter().enumerate() {
+        let entry = &mut table.sources[i];
+        entry.name = file.name.clone();
+        entry.stamp = listing.stamps[i].unwrap_or_default();
+        entry.document = listing.ids[i].clone();
+        entry.serial = plan.serials[i];
+        entry.roster_queries = match plan.reused[i] {
+            Some(old) => old.roster_queries.clone(),
+            None => queries.remove(&i).flatten(),
+        };
+        entry.roster_answers = match &entry.roster_queries {
+            Some(names) => roster_answers(roster, names),
+            None => 0,
+        };
+    }
+}
+
+/// Stamps the table with the files it describes and writes it, last: until it is written,
+/// the old table no longer matches the files and a crash leads to a rebuild.
+fn write_table(paths: &StatePaths, table: &mut QuoteTable) -> Result<()> {
+    table.quotes_file = FileStamp::of(&paths.quotes).unwrap_or_default();
+    table.codings_file = FileStamp::of(&paths.codings).unwrap_or_default();
+    let bytes = table.to_bytes();
+    write_atomic(&paths.table, |w| w.write_all(&bytes))?;
+    Ok(())
+}
+
+/// The project's stored codings, manual and automatic.
+pub fn stored_codings(paths: &StatePaths) -> Result<Vec<Coding>> {
+    Ok(verbatim_model::read_jsonl(&paths.codings)?)
+}

@@ -1,0 +1,67 @@
+//! Where the state files are, and the stored table when it still describes them.
+
+use std::path::PathBuf;
+
+use verbatim_coder::Part;
+use verbatim_model::{FileStamp, QuoteTable};
+
+use crate::config::Project;
+
+/// Paths of the state files under `.verbatim/`.
+#[derive(Debug, Clone)]
+pub struct StatePaths {
+    /// `quotes.jsonl`: every quote, one JSON object a line.
+    pub quotes: PathBuf,
+    /// `codings.jsonl`: manual codings first, then each source's automatic ones.
+    pub codings: PathBuf,
+    /// `table.bin`: the quote table.
+    pub table: PathBuf,
+    /// `index/`: the tantivy index.
+    pub index: PathBuf,
+    /// `index/generation`: which table the index was built with.
+    pub generation: PathBuf,
+}
+
+impl StatePaths {
+    /// The state files of `project`.
+    pub fn of(project: &Project) -> Self {
+        StatePaths {
+            quotes: project.state_path("quotes.jsonl"),
+            codings: project.state_path("codings.jsonl"),
+            table: project.state_path("table.bin"),
+            index: project.state_path("index"),
+            generation: project.state_path("index").join("generation"),
+        }
+    }
+}
+
+/// The stored table when it is whole and matches the files beside it.
+pub fn load_table(paths: &StatePaths) -> Option<QuoteTable> {
+    let table = QuoteTable::from_bytes(&std::fs::read(&paths.table).ok()?)?;
+    let generation = std::fs::read_to_string(&paths.generation).ok()?;
+    (FileStamp::of(&paths.quotes) == Some(table.quotes_file)
+        && FileStamp::of(&paths.codings) == Some(table.codings_file)
+        && generation.trim() == table.index)
+        .then_some(table)
+}
+
+/// A generation number for the index, different from the one on disk.
+pub(crate) fn next_generation(paths: &StatePaths) -> u64 {
+    let previous = std::fs::read_to_string(&paths.generation)
+        .ok()
+        .and_then(|g| g.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    previous.wrapping_add(1)
+}
+
+/// Where each source's documents sit in the table's rows.
+pub fn layout_of(table: &QuoteTable) -> Vec<Part> {
+    table
+        .sources
+        .iter()
+        .map(|s| Part {
+            serial: s.serial,
+            first_row: s.first_row,
+        })
+        .collect()
+}
