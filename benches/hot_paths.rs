@@ -165,9 +165,53 @@ fn benches(c: &mut Criterion) {
     );
 }
 
+/// The engine's incremental refresh of a synthetic 7,500-quote project (100 interviews):
+/// with nothing changed, and with one interview changed.
+fn refresh(c: &mut Criterion) {
+    use verbatim_project::synthetic::{RoundSpec, generate};
+    use verbatim_project::{Project, Silent};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    generate(&RoundSpec {
+        quotes: 7_500,
+        seed: 2021,
+        codebook: root.join("codebooks/seizing-the-moment-2020.toml"),
+        out: dir.path().to_path_buf(),
+        round: "2021".into(),
+    })
+    .expect("generate");
+    let project = Project::load(dir.path()).expect("project");
+    verbatim_project::refresh(&project, None, &Silent).expect("first refresh");
+    c.bench_function("refresh: 7,500 quotes, nothing changed", |b| {
+        b.iter(|| {
+            black_box(
+                verbatim_project::refresh(&project, None, &Silent)
+                    .expect("refresh")
+                    .kept,
+            )
+        })
+    });
+    let changed = dir.path().join("interviews/2021/2021-000050.txt");
+    let original = std::fs::read_to_string(&changed).expect("interview");
+    let mut turn = 0;
+    c.bench_function("refresh: 7,500 quotes, one interview changed", |b| {
+        b.iter(|| {
+            turn += 1;
+            let text =
+                format!("{original}\nJo Whitcombe: One more?\n\nAnswer number {turn} was tired.\n");
+            std::fs::write(&changed, text).expect("change");
+            black_box(
+                verbatim_project::refresh(&project, None, &Silent)
+                    .expect("refresh")
+                    .read,
+            )
+        })
+    });
+}
+
 criterion_group! {
     name = hot_paths;
     config = Criterion::default().sample_size(10);
-    targets = benches
+    targets = benches, refresh
 }
 criterion_main!(hot_paths);

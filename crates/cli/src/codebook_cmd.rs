@@ -1,4 +1,4 @@
-//! `verbatim codebook check|show`, and finding the codebook other commands use.
+//! `verbatim codebook check|show`.
 
 use std::io::Write;
 use std::path::PathBuf;

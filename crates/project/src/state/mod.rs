@@ -54,6 +54,7 @@ use plan::{Decision, Listing, Plan, RosterNow, decide};
 use stream::{Builders, Streamed};
 
 /// The project's state after [`refresh`].
+#[derive(Debug)]
 pub struct Refreshed {
     /// The codebook it is coded with.
     pub codebook: Codebook,
@@ -273,3 +274,6 @@ fn write_table(paths: &StatePaths, table: &mut QuoteTable) -> Result<()> {
 pub fn stored_codings(paths: &StatePaths) -> Result<Vec<Coding>> {
     Ok(verbatim_model::read_jsonl(&paths.codings)?)
 }
+
+#[cfg(test)]
+mod refresh_tests;
