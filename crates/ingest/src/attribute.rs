@@ -6,9 +6,9 @@ use std::path::Path;
 
 use verbatim_model::{Quote, Resolution, Roster, Speaker};
 
-use crate::IngestOptions;
 use crate::locate::Locator;
 use crate::marker::{GenericRole, LabelShape, label_shape};
+use crate::options::IngestOptions;
 use crate::segment::split_paragraph;
 use crate::transcript::Transcript;
 

@@ -41,10 +41,11 @@ mod format;
 mod front_matter;
 mod locate;
 mod marker;
-mod report;
+mod options;
 mod segment;
 mod transcript;
 mod turns;
+mod writeup;
 
 use std::collections::BTreeSet;
 
@@ -56,49 +57,9 @@ pub use document_id::document_ids;
 pub use error::IngestError;
 pub use format::Format;
 pub use front_matter::FrontMatter;
-pub use report::{infer_area, infer_sector, interviewee_list};
+pub use options::{DEFAULT_MAX_WORDS, DEFAULT_MIN_QUOTE_WORDS, IngestOptions};
 pub use transcript::{Transcript, Turn};
-
-/// Default longest quote, in words, before a paragraph is split at sentence ends.
-pub const DEFAULT_MAX_WORDS: usize = 150;
-
-/// Default shortest quotation taken from a report, in words: shorter ones are scare
-/// quotes ("new normal").
-pub const DEFAULT_MIN_QUOTE_WORDS: usize = 5;
-
-/// How sources are read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IngestOptions {
-    /// Force a format instead of detecting it.
-    pub format: Option<Format>,
-    /// Longest quote in words; longer paragraphs are split at sentence ends (0: never).
-    pub max_words: usize,
-    /// Keep interviewer turns as quotes.
-    pub keep_interviewer: bool,
-    /// Names of interviewers, in addition to front matter and roster role `interviewer`.
-    pub interviewers: Vec<String>,
-    /// Round for sources whose front matter does not name one.
-    pub round: Option<String>,
-    /// Shortest quotation taken from a report, in words.
-    pub min_quote_words: usize,
-    /// Resolve a report's speakers against its own interviewee list, when it has one,
-    /// rather than the roster passed in (set when that roster is only a project default).
-    pub prefer_document_roster: bool,
-}
-
-impl Default for IngestOptions {
-    fn default() -> Self {
-        IngestOptions {
-            format: None,
-            max_words: DEFAULT_MAX_WORDS,
-            keep_interviewer: false,
-            interviewers: Vec::new(),
-            round: None,
-            min_quote_words: DEFAULT_MIN_QUOTE_WORDS,
-            prefer_document_roster: false,
-        }
-    }
-}
+pub use writeup::{infer_area, infer_sector, interviewee_list};
 
 /// One source to read.
 #[derive(Debug, Clone, Copy)]
@@ -191,7 +152,7 @@ fn reads_as_report(transcript: &Transcript, options: &IngestOptions) -> bool {
         .map(|r| r.len())
         .sum();
     covered * 2 < transcript.text.trim().len()
-        && report::looks_like_report(&transcript.text, options.min_quote_words)
+        && writeup::looks_like_report(&transcript.text, options.min_quote_words)
 }
 
 /// Reads a source and cuts it into attributed quotes.
@@ -233,7 +194,7 @@ pub fn ingest(
     let mut warnings: Vec<String> = decode_warning.into_iter().collect();
     if format == Format::Report {
         let found =
-            report::report_quotes(&transcript.text, source.id, source.name, roster, options);
+            writeup::report_quotes(&transcript.text, source.id, source.name, roster, options);
         warnings.extend(found.warnings);
         return Ok(Ingested {
             format,

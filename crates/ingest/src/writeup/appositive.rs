@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::clause::is_role_noun;
+use super::words::is_role_noun;
 
 static OWNER_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?P<org>(?:[A-Z][\w&.-]*|of|for|and|county|city|borough|district|council|police|university|trust)(?:\s+(?:[A-Z][\w&.-]*|of|for|and|county|city|borough|district|council|police|university|trust))*)['’]s\s+(?P<role>(?:[a-z][\w-]*(?:\s+[a-z][\w-]*)*)?)\s*,?\s*$")

@@ -71,7 +71,7 @@ pub fn unmarked(text: &str, layout: &Layout, marked: &[Span], min_words: usize) 
                 first_paragraph: index,
                 last_paragraph: index,
             },
-            text: super::attribution::collapse(body),
+            text: super::words::collapse(body),
             attribution: Attribution {
                 who,
                 context: None,

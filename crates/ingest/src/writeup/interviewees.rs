@@ -7,9 +7,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 use verbatim_model::{Speaker, normalise_name, strip_titles};
 
-use super::clause::is_role_noun;
 use super::kinds::{infer_area, infer_sector};
 use super::names::mentions;
+use super::words::is_role_noun;
 
 static HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:\d+\s*[.)]?\s*)?(?:list of\s+)?(?:interviewees|participants|people we spoke to|people we interviewed|those we spoke to|people interviewed|who we spoke to|contributors|acknowledgements and interviewees)\s*:?\s*$")

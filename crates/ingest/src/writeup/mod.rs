@@ -1,4 +1,5 @@
-//! Quotes from reports: the attributed quotations of a write-up's running prose.
+//! Quotes from written reports (write-ups, PDFs pasted as text): the attributed
+//! quotations of their running prose.
 //!
 //! Reports quote interviewees inside sentences (`As Wigan council's Alison Park
 //! explained: "..."`), after them (`"...," said Park.`), as pull quotes over an
@@ -20,13 +21,14 @@ mod names;
 mod pull_quotes;
 mod spans;
 mod speakers;
+mod words;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use verbatim_model::{Quote, Roster};
 
-use crate::IngestOptions;
 use crate::locate::Locator;
+use crate::options::IngestOptions;
 use attribution::{Attribution, attribute};
 use clause::Who;
 use layout::Layout;

@@ -7,10 +7,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::attribution::collapse;
 use super::lexicon::ROLE_NOUNS;
 pub(super) use super::lexicon::SPEECH_VERBS;
 use super::names::{Mention, mentions};
+use super::words::{collapse, is_role_noun};
 
 static PRONOUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -350,13 +350,6 @@ fn strip_verb(phrase: &str) -> String {
         words.pop();
     }
     words.join(" ")
-}
-
-pub(super) fn is_role_noun(word: &str) -> bool {
-    let lower = word
-        .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
-        .to_lowercase();
-    ROLE_NOUNS.contains(&lower.trim_end_matches('s')) || ROLE_NOUNS.contains(&lower.as_str())
 }
 
 pub(super) fn classify_subject(phrase: &str) -> Option<Who> {

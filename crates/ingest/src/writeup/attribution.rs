@@ -6,11 +6,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::clause::{
-    SPEECH_VERBS, Who, attribution_line, classify, classify_subject, group_role, is_role_noun,
-};
+use super::clause::{SPEECH_VERBS, Who, attribution_line, classify, classify_subject, group_role};
 use super::layout::Layout;
 use super::spans::Span;
+use super::words::{collapse, is_role_noun};
 
 static TRAILING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -383,11 +382,6 @@ fn ends_sentence(words: &str) -> bool {
         .trim_end()
         .trim_end_matches(['\'', '’', ')'])
         .ends_with(['.', '!', '?'])
-}
-
-/// Collapses white space (line breaks included) to single spaces.
-pub fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
