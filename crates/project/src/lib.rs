@@ -58,5 +58,5 @@ pub use read::{
 };
 pub use report::{ReportView, report_coded, report_table};
 pub use search::{Answer, SearchFilters, Searchable};
-pub use sources::{LoadedFile, SourceFile, from_paths, from_project, list_sources};
+pub use sources::{LoadedFile, SourceFile, list_sources};
 pub use state::{IngestedProject, Refreshed, ingest_project, refresh};

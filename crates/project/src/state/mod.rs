@@ -33,8 +33,7 @@ use std::path::Path;
 
 use verbatim_coder::{Coder, IndexBuilder, Part, QuoteIndex};
 use verbatim_model::{
-    Code, Codebook, Coding, FileStamp, QuoteTable, Roster, codes_by_quote, merge_codes,
-    write_atomic,
+    Code, Codebook, FileStamp, QuoteTable, Roster, codes_by_quote, merge_codes, write_atomic,
 };
 
 pub use codings_file::manual_codings;
@@ -88,19 +87,16 @@ pub fn refresh(
         roster: roster.as_ref(),
         digest: &roster_digest,
     };
-    let plan = match decide(stored.as_ref(), &listing, &roster_now) {
-        Decision::Read(plan) => plan,
-        Decision::Unchanged => {
-            let table = stored
-                .clone()
-                .ok_or_else(|| Error::Internal("an unchanged project without a table".into()))?;
-            return Ok(Refreshed {
-                codebook,
-                table,
-                read: 0,
-                kept: listing.files.len(),
-            });
-        }
+    let Decision::Read(plan) = decide(stored.as_ref(), &listing, &roster_now) else {
+        // Nothing to do: the stored table is the answer, moved rather than copied.
+        let table =
+            stored.ok_or_else(|| Error::Internal("an unchanged project without a table".into()))?;
+        return Ok(Refreshed {
+            codebook,
+            table,
+            read: 0,
+            kept: listing.files.len(),
+        });
     };
     let coder = Coder::new(&codebook)?;
     let manual = manual_codings(&paths.codings, plan.old, observer)?;
@@ -268,11 +264,6 @@ fn write_table(paths: &StatePaths, table: &mut QuoteTable) -> Result<()> {
     let bytes = table.to_bytes();
     write_atomic(&paths.table, |w| w.write_all(&bytes))?;
     Ok(())
-}
-
-/// The project's stored codings, manual and automatic.
-pub fn stored_codings(paths: &StatePaths) -> Result<Vec<Coding>> {
-    Ok(verbatim_model::read_jsonl(&paths.codings)?)
 }
 
 #[cfg(test)]
