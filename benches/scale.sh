@@ -11,7 +11,10 @@
 #        processes; BASELINE_MAX_QUOTES=N, default 20000, the largest size the baseline
 #        runs at)
 # Results: one JSON line per size on stdout, and benches/results/scale-SIZE.json.
+# Codes by words alone unless VERBATIM_MODEL names a model (the transformer's own
+# throughput is measured separately: benches/README.md, "Sentence model").
 set -euo pipefail
+export VERBATIM_MODEL="${VERBATIM_MODEL:-none}"
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin="$root/target/release/verbatim"
 codebook="$root/codebooks/seizing-the-moment-2020.toml"

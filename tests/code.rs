@@ -57,36 +57,48 @@ fn code_ranks_themes_and_records_codings_deterministically() {
     let again = verbatim(dir.path(), &["code", "--json", "--quiet"]);
     assert_eq!(run.stdout, again.stdout, "coding is deterministic");
     let first = json_lines(&run);
-    let codes: Vec<Vec<(String, f64)>> = first
-        .iter()
-        .map(|q| {
-            q["codes"]
-                .as_array()
-                .expect("codes")
-                .iter()
-                .map(|c| {
-                    (
-                        c["theme"].as_str().expect("theme").to_string(),
-                        c["score"].as_f64().expect("score"),
-                    )
-                })
-                .collect()
-        })
-        .collect();
-    assert_eq!(codes[0], [("challenge.fatigue".to_string(), 1.5)]);
-    assert_eq!(codes[1], [("challenge.money".to_string(), 3.0)]);
-    assert_eq!(
-        codes[2],
-        Vec::<(String, f64)>::new(),
-        "the only evidence is vetoed"
+    let applied = |q: &serde_json::Value| -> Vec<(String, f64)> {
+        q["codes"]
+            .as_array()
+            .expect("codes")
+            .iter()
+            .filter(|c| c["origin"] == "auto")
+            .map(|c| {
+                (
+                    c["theme"].as_str().expect("theme").to_string(),
+                    c["score"].as_f64().expect("score"),
+                )
+            })
+            .collect()
+    };
+    let themes = |q: &serde_json::Value| -> Vec<String> {
+        applied(q).into_iter().map(|(theme, _)| theme).collect()
+    };
+    assert_eq!(themes(&first[0]), ["challenge.fatigue"]);
+    assert_eq!(themes(&first[1]), ["challenge.money"]);
+    assert!(
+        themes(&first[2]).is_empty(),
+        "the only evidence is vetoed: nothing applies"
+    );
+    for (theme, score) in applied(&first[0]).into_iter().chain(applied(&first[1])) {
+        assert!((0.5..=1.0).contains(&score), "{theme}: {score}");
+    }
+    let ranked = first[2]["codes"].as_array().expect("codes");
+    assert!(
+        ranked.iter().all(|c| c["origin"] == "suggested"),
+        "a quote keeps a ranked list of suggestions: {ranked:?}"
     );
     assert_eq!(
         first[1]["codes"][0]["evidence"],
         serde_json::json!(["budget", "cut ~ grant within 3"])
     );
     let codings = fs::read_to_string(dir.path().join(".verbatim/codings.jsonl")).expect("codings");
-    assert_eq!(codings.lines().count(), 2);
-    assert!(codings.contains(r#""origin":"auto","coder":"verbatim""#));
+    let auto_lines = codings
+        .lines()
+        .filter(|l| l.contains(r#""origin":"auto","coder":"verbatim""#))
+        .count();
+    assert_eq!(auto_lines, 2);
+    assert!(codings.contains(r#""origin":"suggested","coder":"verbatim""#));
     assert!(dir.path().join(".verbatim/index/meta.json").exists());
     assert!(dir.path().join(".verbatim/table.bin").exists());
 }

@@ -15,12 +15,25 @@ pub fn repo_root() -> PathBuf {
         .expect("repo root")
 }
 
-/// Runs `verbatim` with `args` in `dir`, with no inherited project.
+/// Runs `verbatim` with `args` in `dir`, with no inherited project, coding by words
+/// alone whether or not a sentence model is installed (see [`verbatim_with_model`]).
 pub fn verbatim(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_verbatim"))
         .args(args)
         .current_dir(dir)
         .env_remove("RUST_BACKTRACE")
+        .env("VERBATIM_MODEL", "none")
+        .output()
+        .expect("run verbatim")
+}
+
+/// Runs `verbatim` with the installed sentence model (as a user who installed one would).
+pub fn verbatim_with_model(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_verbatim"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("VERBATIM_MODEL")
         .output()
         .expect("run verbatim")
 }

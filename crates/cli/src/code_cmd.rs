@@ -44,6 +44,7 @@ pub fn run(context: &Context, args: &CodeArgs) -> anyhow::Result<()> {
         paths: args.sources.paths.clone(),
         codebook: args.codebook.clone(),
         read: args.sources.read_options(),
+        model: context.model.clone(),
     };
     let coded = code(context.project.as_ref(), &request, &reporter)?;
     if args.json {

@@ -8,10 +8,12 @@ mod agree_cmd;
 mod code_cmd;
 mod codebook_cmd;
 mod context;
+mod eval_cmd;
 mod explain_cmd;
 mod failure;
 mod generate_cmd;
 mod ingest_cmd;
+mod model_cmd;
 mod output;
 mod progress;
 mod report_cmd;
@@ -38,6 +40,10 @@ struct Cli {
     /// No progress bars, summaries or warnings; errors only.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// Sentence model to code with: an installed model's name, or `none` for words alone
+    /// (default: the project's `model`, else the installed model if there is one).
+    #[arg(long, global = true, value_name = "NAME", env = "VERBATIM_MODEL")]
+    model: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -67,6 +73,11 @@ enum Command {
     Text(text_cmd::TextArgs),
     /// Work with rosters (the people of a study and their attributes).
     Roster(roster_cmd::RosterArgs),
+    /// Install and list sentence models (for coding by meaning).
+    Model(model_cmd::ModelArgs),
+    /// Score the coder on the gold sets of benches/quality/gold (and refit its weights).
+    #[command(hide = true)]
+    Eval(eval_cmd::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -86,7 +97,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let context = context::Context::discover(cli.project.as_deref(), cli.quiet)?;
+    let context = context::Context::discover(cli.project.as_deref(), cli.quiet, cli.model)?;
     match cli.command {
         Command::Ingest(args) => ingest_cmd::run(&context, &args),
         Command::Code(args) => code_cmd::run(&context, &args),
@@ -99,5 +110,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Text(args) => text_cmd::run(&context, &args),
         Command::Generate(args) => generate_cmd::run(&context, &args),
         Command::Roster(args) => roster_cmd::run(&context, &args),
+        Command::Model(args) => model_cmd::run(&context, &args),
+        Command::Eval(args) => eval_cmd::run(&context, &args),
     }
 }

@@ -24,6 +24,16 @@ impl Reporter {
         }
     }
 
+    /// A line of information on stderr, unless quiet.
+    pub fn note(&self, message: &str) {
+        if !self.quiet {
+            self.with_bar(|bar| match bar {
+                Some(bar) => bar.suspend(|| eprintln!("{message}")),
+                None => eprintln!("{message}"),
+            });
+        }
+    }
+
     fn with_bar(&self, act: impl FnOnce(&mut Option<ProgressBar>)) {
         if let Ok(mut bar) = self.bar.lock() {
             act(&mut bar);

@@ -132,6 +132,7 @@ pub fn run(context: &Context, args: &ReportArgs) -> anyhow::Result<()> {
                 paths: args.sources.paths.clone(),
                 codebook: args.codebook.clone(),
                 read: args.sources.read_options(),
+                model: context.model.clone(),
             };
             let coded = code(project, &request, &reporter)?;
             report_coded(project, coded, &view, |report, data| {

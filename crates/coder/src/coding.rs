@@ -15,8 +15,10 @@ use verbatim_model::{Code, Codebook, Origin, RowSet};
 
 use crate::CoderError;
 use crate::compile::{CompiledRule, CompiledTheme, compile};
+use crate::fusion::FusionWeights;
 use crate::index::QuoteIndex;
 use crate::rule_sets::{RuleSets, Verdict};
+use crate::shared_words::ThemeWords;
 
 /// Weight of evidence found only in the question before a quote.
 pub const CONTEXT_FACTOR: f64 = 0.4;
@@ -24,7 +26,7 @@ pub const CONTEXT_FACTOR: f64 = 0.4;
 /// Share of a category cue's score added to a theme of that category that applies.
 pub const CUE_FACTOR: f64 = 0.5;
 
-/// Most a category cue can add to a theme's score.
+/// Most a category cue can add to a theme's rule score.
 const CUE_CAP: f64 = 1.0;
 
 /// Extra share of a rule's weight for each further distinct term it finds.
@@ -105,6 +107,8 @@ pub struct Coder {
     themes: Vec<CompiledTheme>,
     /// Per category id, its cues compiled as a theme.
     cues: Vec<(String, CompiledTheme)>,
+    theme_words: ThemeWords,
+    weights: FusionWeights,
 }
 
 impl Coder {
@@ -133,7 +137,30 @@ impl Coder {
         Ok(Coder {
             themes: compile(codebook)?,
             cues,
+            theme_words: ThemeWords::new(codebook),
+            weights: FusionWeights::shipped(),
         })
+    }
+
+    /// The same coder with other fusion weights (for fitting and evaluation).
+    pub fn with_weights(mut self, weights: FusionWeights) -> Result<Self, CoderError> {
+        weights.validate()?;
+        self.weights = weights;
+        Ok(self)
+    }
+
+    /// The fusion weights in use.
+    pub fn weights(&self) -> &FusionWeights {
+        &self.weights
+    }
+
+    /// The words of each theme's own text, weighted.
+    pub fn theme_words(&self) -> &ThemeWords {
+        &self.theme_words
+    }
+
+    pub(crate) fn cues(&self) -> &[(String, CompiledTheme)] {
+        &self.cues
     }
 
     /// The compiled themes, in codebook order.
@@ -214,8 +241,14 @@ impl Coder {
         Ok(per_quote)
     }
 
-    /// The themes applied to every indexed quote, best first (ties by theme id).
+    /// Every indexed quote's ranked codes by words alone (no model): see [`Coder::rank`].
     pub fn code(&self, index: &QuoteIndex) -> Result<Vec<Vec<Code>>, CoderError> {
+        self.rank(index, None)
+    }
+
+    /// The themes whose rules alone reach their threshold, for every indexed quote, best
+    /// first (ties by theme id), scored by rule evidence with category cues.
+    pub fn rule_codes(&self, index: &QuoteIndex) -> Result<Vec<Vec<Code>>, CoderError> {
         Ok(self
             .evidence_where(index, true)?
             .into_iter()
@@ -248,7 +281,7 @@ pub fn codes(found: &[ThemeEvidence]) -> Vec<Code> {
 /// only the quotes where a rule fires, without near misses: all that codes need, and a
 /// fraction of the memory on a large corpus, where a common word makes near misses of
 /// most quotes.
-fn run_theme(
+pub(crate) fn run_theme(
     theme: &CompiledTheme,
     index: &QuoteIndex,
     hits_only: bool,
@@ -362,7 +395,7 @@ mod tests {
         let index = QuoteIndex::in_memory(quotes).expect("index");
         Coder::new(&codebook(themes))
             .expect("codebook")
-            .code(&index)
+            .rule_codes(&index)
             .expect("coding")
             .into_iter()
             .map(|codes| codes.into_iter().map(|c| (c.theme, c.score)).collect())
@@ -539,7 +572,7 @@ mod tests {
         let index = QuoteIndex::in_memory(&quotes).expect("index");
         let codes = Coder::new(&book)
             .expect("codebook")
-            .code(&index)
+            .rule_codes(&index)
             .expect("coding");
         let first = |i: usize| codes[i].first().map(|c| c.theme.as_str());
         assert_eq!(first(0), Some("achievement.volunteers"));

@@ -1,6 +1,9 @@
 /// What can go wrong building an index or coding with a codebook.
 #[derive(Debug, thiserror::Error)]
 pub enum CoderError {
+    /// Fusion weights that cannot be used.
+    #[error("fusion weights: {0}")]
+    Weights(String),
     /// The search engine failed (a corrupt index folder, a full disk).
     #[error("index: {0}")]
     Index(#[from] tantivy::TantivyError),

@@ -39,9 +39,13 @@ mod coding;
 mod compile;
 mod error;
 mod explain;
+mod fusion;
 mod hits;
 mod index;
+mod meaning;
+mod rank;
 mod rule_sets;
+mod shared_words;
 mod stem_cache;
 
 pub use analyzer::{ANALYZER, Token, analyzer, register, stem_family, tokens};
@@ -52,5 +56,12 @@ pub use compile::{
 };
 pub use error::CoderError;
 pub use explain::{evidence_stems, highlight};
+pub use fusion::{
+    APPLY_AT, Evidence, FEATURE_NAMES, FEATURES, Features, FusionWeights, RANKED, code_score,
+    contributions, fit, fit_columns, score,
+};
 pub use hits::Matches;
 pub use index::{Fields, IndexBuilder, Part, QuoteIndex, attribute};
+pub use meaning::{Closeness, Example, ThemeVectors, cosine, definition_text};
+pub use rank::{Meaning, PairEvidence};
+pub use shared_words::{ThemeWords, theme_text};

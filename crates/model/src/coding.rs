@@ -13,8 +13,18 @@ pub const AUTO_CODER: &str = "verbatim";
 pub enum Origin {
     /// A person; never replaced by automatic coding.
     Manual,
-    /// Verbatim's coder.
+    /// Verbatim's coder, above the threshold: the theme applies.
     Auto,
+    /// Verbatim's coder, below the threshold: one of the quote's next best themes, kept
+    /// for review and never counted.
+    Suggested,
+}
+
+impl Origin {
+    /// True for codes that count: manual ones and automatic ones that apply.
+    pub fn applies(self) -> bool {
+        self != Origin::Suggested
+    }
 }
 
 /// One stored coding decision: a quote coded to a theme (a line of `codings.jsonl`).
@@ -109,7 +119,7 @@ impl Code {
             theme: self.theme.clone(),
             score: Some(self.score),
             origin: self.origin,
-            coder: (self.origin == Origin::Auto).then(|| AUTO_CODER.to_string()),
+            coder: (self.origin != Origin::Manual).then(|| AUTO_CODER.to_string()),
             evidence: self.evidence.clone(),
         }
     }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use verbatim_coder::{Coder, QuoteIndex};
+use verbatim_coder::{Coder, Meaning, QuoteIndex};
 use verbatim_model::{
     Codebook, CodedQuote, Coding, Origin, Quote, codes_by_quote, merge_codes, read_jsonl,
     sort_codes,
@@ -11,6 +11,7 @@ use verbatim_model::{
 
 use crate::codebook::load_codebook;
 use crate::config::Project;
+use crate::embeddings::{VectorCache, embed_for_coding, load_model};
 use crate::error::Result;
 use crate::observer::Observer;
 use crate::read::{ReadOptions, read_all};
@@ -44,6 +45,9 @@ pub struct CodeRequest {
     pub codebook: Option<PathBuf>,
     /// How to read files given by path (a project's own sources read as it configures).
     pub read: ReadOptions,
+    /// The sentence model for files given by path (a name or `none`; unset: the installed
+    /// one). A project's own sources code with its configured `model`.
+    pub model: Option<String>,
 }
 
 /// The quotes of `request` with their codes. A project's own sources (no paths) come from
@@ -93,7 +97,21 @@ fn code_files(
     let (codebook, _) = load_codebook(project, request.codebook.as_deref())?;
     let coder = Coder::new(&codebook)?;
     let quotes = read_all(project, &request.paths, &request.read, observer)?.into_quotes();
-    let auto = coder.code(&QuoteIndex::in_memory(&quotes)?)?;
+    let index = QuoteIndex::in_memory(&quotes)?;
+    let auto = match load_model(request.model.as_deref(), observer)? {
+        Some(encoder) => {
+            let mut cache = VectorCache::open(None, &encoder);
+            let texts: Vec<&str> = quotes.iter().map(|q| q.text.as_str()).collect();
+            let (themes, vectors) =
+                embed_for_coding(&encoder, &mut cache, &codebook, &texts, observer)?;
+            let meaning = Meaning {
+                themes: &themes,
+                quotes: &vectors,
+            };
+            coder.rank(&index, Some(meaning))?
+        }
+        None => coder.code(&index)?,
+    };
     let quotes: Vec<CodedQuote> = quotes
         .into_iter()
         .zip(auto)

@@ -39,6 +39,9 @@ pub struct ProjectConfig {
     pub max_words: Option<usize>,
     /// Shortest quotation taken from a report, in words.
     pub min_quote_words: Option<usize>,
+    /// The sentence model to code with: an installed model's name, or `"none"` to code
+    /// by words alone; unset, the installed model if there is one.
+    pub model: Option<String>,
 }
 
 /// A source entry: a path or glob, optionally with its own round.

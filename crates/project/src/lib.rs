@@ -37,9 +37,11 @@
 mod code;
 mod codebook;
 mod config;
+pub mod embeddings;
 mod error;
 mod facets;
 mod observer;
+pub mod quality;
 mod read;
 mod report;
 mod search;

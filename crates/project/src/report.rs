@@ -107,6 +107,7 @@ impl ReportView {
             let origin = match o {
                 Origin::Manual => "manual",
                 Origin::Auto => "auto",
+                Origin::Suggested => "suggested",
             };
             format!("{origin} codes only")
         }));

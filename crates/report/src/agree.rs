@@ -119,8 +119,12 @@ pub fn agreement(
         .iter()
         .map(|q| (q.id.as_str(), q.source.as_str()))
         .collect();
-    let coded: Vec<BTreeMap<&str, Vec<&str>>> = coders.iter().map(|c| ranked_themes(c)).collect();
-    let covered: Vec<BTreeSet<&str>> = coded
+    // Suggestions rank a coder's themes (top-1) but are not codes.
+    let coded: Vec<BTreeMap<&str, Vec<&str>>> =
+        coders.iter().map(|c| ranked_themes(c, true)).collect();
+    let ranked: Vec<BTreeMap<&str, Vec<&str>>> =
+        coders.iter().map(|c| ranked_themes(c, false)).collect();
+    let covered: Vec<BTreeSet<&str>> = ranked
         .iter()
         .map(|by_quote| {
             by_quote
@@ -175,7 +179,7 @@ pub fn agreement(
             .map(|c| {
                 (
                     coders[c].name.clone(),
-                    top1(&coded[gold], &coded[c], &covered[c], &source_of),
+                    top1(&coded[gold], &ranked[c], &covered[c], &source_of),
                 )
             })
             .collect(),
@@ -198,12 +202,15 @@ pub fn agreement(
 
 /// Each coder's themes per quote, best first: manual codings in file order, automatic
 /// ones by score.
-fn ranked_themes(coder: &CoderCodings) -> BTreeMap<&str, Vec<&str>> {
+fn ranked_themes(coder: &CoderCodings, applied_only: bool) -> BTreeMap<&str, Vec<&str>> {
     let mut by_quote: BTreeMap<&str, Vec<(usize, f64, &str)>> = BTreeMap::new();
     for (order, coding) in coder.codings.iter().enumerate() {
+        if applied_only && !coding.origin.applies() {
+            continue;
+        }
         let rank = match coding.origin {
             Origin::Manual => f64::INFINITY,
-            Origin::Auto => coding.score.unwrap_or(0.0),
+            Origin::Auto | Origin::Suggested => coding.score.unwrap_or(0.0),
         };
         by_quote.entry(coding.quote.as_str()).or_default().push((
             order,

@@ -491,13 +491,14 @@ fn count(
     origin: Origin,
     filter: &Filter,
 ) {
-    if filter.origin.is_some_and(|o| o != origin) {
+    // Suggestions are the coder's next best guesses, for review; they never count.
+    if !origin.applies() || filter.origin.is_some_and(|o| o != origin) {
         return;
     }
     let score = match (origin, score) {
         (Origin::Manual, score) => score.unwrap_or(f64::INFINITY),
-        (Origin::Auto, Some(score)) => score,
-        (Origin::Auto, None) => 0.0,
+        (_, Some(score)) => score,
+        (_, None) => 0.0,
     };
     if origin == Origin::Auto && filter.min_score.is_some_and(|min| score < min) {
         return;

@@ -25,6 +25,7 @@ pub fn tidy_csv(data: &Dataset<'_>) -> String {
             let origin = match code.origin {
                 verbatim_model::Origin::Manual => "manual",
                 verbatim_model::Origin::Auto => "auto",
+                verbatim_model::Origin::Suggested => "suggested",
             };
             let mut row: Vec<String> = vec![
                 quote.id.clone(),

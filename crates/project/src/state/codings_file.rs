@@ -98,7 +98,7 @@ pub(crate) fn write_codings(
                 Some(entry) => out.keep(entry.coding_bytes)?,
                 None => {
                     for (id, codes) in fresh.by_ref().take(source.rows as usize) {
-                        for code in codes.iter().filter(|c| c.origin == Origin::Auto) {
+                        for code in codes.iter().filter(|c| c.origin != Origin::Manual) {
                             out.line(&code.to_coding(id))?;
                         }
                     }

@@ -31,10 +31,11 @@ mod stream;
 
 use std::path::Path;
 
-use verbatim_coder::{Coder, IndexBuilder, Part, QuoteIndex};
+use verbatim_coder::{Coder, IndexBuilder, Meaning, Part, QuoteIndex};
 use verbatim_model::{
     Code, Codebook, FileStamp, QuoteTable, Roster, codes_by_quote, merge_codes, write_atomic,
 };
+use verbatim_semantic::Encoder;
 
 pub use codings_file::manual_codings;
 pub use columns::{TABLE_COLUMNS, column_value, table_of};
@@ -44,6 +45,7 @@ pub use quote_file::QuoteLines;
 
 use crate::codebook::load_codebook;
 use crate::config::Project;
+use crate::embeddings::{NO_MODEL, VectorCache, choose_model, embed_for_coding};
 use crate::error::{Error, IoContext, Result};
 use crate::observer::{Observer, Progress};
 use crate::read::{ReadOptions, SourceReader};
@@ -80,7 +82,12 @@ pub fn refresh(
         stamps: files.iter().map(|f| FileStamp::of(&f.path)).collect(),
         files,
     };
-    let inputs = inputs_fingerprint(project, &codebook_path)?;
+    let model = choose_model(project.config.model.as_deref(), observer)?;
+    let inputs = format!(
+        "{}-{}",
+        inputs_fingerprint(project, &codebook_path)?,
+        model.as_ref().map_or(NO_MODEL, |m| m.name.as_str())
+    );
     let (roster, roster_digest) = load_roster(project)?;
     let stored = load_table(&paths).filter(|t| t.inputs == inputs);
     let roster_now = RosterNow {
@@ -101,7 +108,13 @@ pub fn refresh(
     let coder = Coder::new(&codebook)?;
     let manual = manual_codings(&paths.codings, plan.old, observer)?;
     let reader = SourceReader::new(Some(project), &ReadOptions::default())?;
-    let builders = open_builders(&paths, &plan)?;
+    let mut builders = open_builders(&paths, &plan)?;
+    let encoder = model
+        .map(|files| Encoder::load(&files).map_err(|e| Error::Invalid(e.to_string())))
+        .transpose()?;
+    if encoder.is_some() {
+        builders.texts = Some(Vec::new());
+    }
     let streamed = stream::read_sources(
         &reader,
         &paths,
@@ -118,7 +131,8 @@ pub fn refresh(
     } = streamed;
     let read = queries.len();
     let generation = paths::next_generation(&paths);
-    let auto = code_new(&coder, &plan, builders, &written, observer)?;
+    let semantic = encoder.as_ref().map(|encoder| (encoder, &codebook, &paths));
+    let auto = code_new(&coder, &plan, builders, &written, semantic, observer)?;
     std::fs::write(&paths.generation, format!("{generation}\n"))
         .io_context(|| format!("{}: cannot write", paths.generation.display()))?;
     let manual_by_quote = codes_by_quote(&manual);
@@ -172,26 +186,44 @@ fn open_builders(paths: &StatePaths, plan: &Plan<'_>) -> Result<Builders> {
             Builders {
                 index: IndexBuilder::updating(index, &plan.removed(), plan.to_read_bytes)?,
                 fresh: Some(IndexBuilder::in_memory(plan.to_read_bytes)?),
+                texts: None,
             }
         }
         None => Builders {
             index: IndexBuilder::create(&paths.index, plan.to_read_bytes)?,
             fresh: None,
+            texts: None,
         },
     })
 }
 
 /// Commits the project's index and codes the new quotes: on a rebuild in the project's
 /// index; on an update in the index of their own (a quote's codes never depend on the
-/// others) while the project's index commits. Each new quote's automatic codes, in row
-/// order.
+/// others) while the project's index commits. With a sentence model the new quotes are
+/// embedded first (vectors already in the project's cache are reused). Each new quote's
+/// automatic and suggested codes, in row order.
 fn code_new(
     coder: &Coder,
     plan: &Plan<'_>,
-    builders: Builders,
+    mut builders: Builders,
     written: &quote_file::WrittenQuotes,
+    semantic: Option<(&Encoder, &Codebook, &StatePaths)>,
     observer: &dyn Observer,
 ) -> Result<Vec<Vec<Code>>> {
+    let embedded = match (semantic, builders.texts.take()) {
+        (Some((encoder, codebook, paths)), Some(texts)) => {
+            let file = paths.embeddings.join(format!("{}.bin", encoder.name()));
+            let mut cache = VectorCache::open(Some(&file), encoder);
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            Some(embed_for_coding(
+                encoder, &mut cache, codebook, &texts, observer,
+            )?)
+        }
+        _ => None,
+    };
+    let meaning = embedded
+        .as_ref()
+        .map(|(themes, quotes)| Meaning { themes, quotes });
     let layout: Vec<Part> = written
         .entries
         .iter()
@@ -207,7 +239,7 @@ fn code_new(
         total: None,
     });
     let auto = match builders.fresh {
-        None => coder.code(&builders.index.finish(&layout, rows)?)?,
+        None => coder.rank(&builders.index.finish(&layout, rows)?, meaning)?,
         Some(fresh) => {
             let fresh_layout = plan.fresh_layout(&written.entries);
             let fresh_rows = written.fresh_ids.len();
@@ -216,7 +248,7 @@ fn code_new(
                 let committer = scope.spawn(|| index.finish(&layout, rows));
                 let coded = fresh
                     .finish(&fresh_layout, fresh_rows)
-                    .and_then(|fresh| coder.code(&fresh));
+                    .and_then(|fresh| coder.rank(&fresh, meaning));
                 let committed = committer
                     .join()
                     .unwrap_or_else(|_| Err(std::io::Error::other("indexing failed").into()));

@@ -20,6 +20,8 @@ pub struct StatePaths {
     pub index: PathBuf,
     /// `index/generation`: which table the index was built with.
     pub generation: PathBuf,
+    /// `embeddings/`: each model's vectors of the quotes' texts, by content.
+    pub embeddings: PathBuf,
 }
 
 impl StatePaths {
@@ -30,6 +32,7 @@ impl StatePaths {
             codings: project.state_path("codings.jsonl"),
             table: project.state_path("table.bin"),
             index: project.state_path("index"),
+            embeddings: project.state_path("embeddings"),
             generation: project.state_path("index").join("generation"),
         }
     }

@@ -6,7 +6,8 @@ use verbatim_model::{Code, QuoteTable, Remap};
 use super::plan::Plan;
 
 /// Fills the table's attribute columns and codes, row by row: kept rows from the old
-/// table, new ones from `fresh_rows` with `fresh_codes`; `line_ends` has every row's.
+/// table, new ones from `fresh_rows` with the applied codes of `fresh_codes`; `line_ends`
+/// has every row's.
 pub(crate) fn fill_rows(
     table: &mut QuoteTable,
     plan: &Plan<'_>,
@@ -30,7 +31,9 @@ pub(crate) fn fill_rows(
                 for at in fresh_row..fresh_row + count {
                     let end = &line_ends[row + at - fresh_row..][..1];
                     table.append_rows(fresh_rows, at..at + 1, end, &mut fresh_remap);
-                    for code in &fresh_codes[at] {
+                    // The table holds the codes that count; suggestions live in the
+                    // codings file only.
+                    for code in fresh_codes[at].iter().filter(|c| c.origin.applies()) {
                         table.push_code(row + at - fresh_row, &code.theme, code.score, code.origin);
                     }
                 }

@@ -28,6 +28,8 @@ pub(crate) struct Builders {
     /// On an update, an index of the new quotes alone, numbered by their order among the
     /// new sources, for coding them.
     pub fresh: Option<IndexBuilder>,
+    /// With a sentence model, the new quotes' texts in row order, for embedding.
+    pub texts: Option<Vec<String>>,
 }
 
 /// What streaming the new sources left.
@@ -93,7 +95,11 @@ pub(crate) fn read_sources(
 }
 
 /// Adds every batch's quotes to the index, and to the index of new quotes if there is one.
-fn index_all(batches: Receiver<Batch>, builders: Builders, serials: &[u64]) -> Result<Builders> {
+fn index_all(
+    batches: Receiver<Batch>,
+    mut builders: Builders,
+    serials: &[u64],
+) -> Result<Builders> {
     let mut fresh_sources = 0u64;
     for batch in batches {
         for (i, ingested) in batch.iter() {
@@ -103,6 +109,9 @@ fn index_all(batches: Receiver<Batch>, builders: Builders, serials: &[u64]) -> R
                 .map_err(|error| Error::from(error).within("cannot index the new quotes"))?;
             if let Some(fresh) = &builders.fresh {
                 fresh.add(fresh_sources, &ingested.quotes)?;
+            }
+            if let Some(texts) = builders.texts.as_mut() {
+                texts.extend(ingested.quotes.iter().map(|q| q.text.clone()));
             }
             fresh_sources += 1;
         }

@@ -1,0 +1,253 @@
+//! Sentence embeddings for coding: which model a run uses, the themes' vectors, and the
+//! quotes' vectors, computed once per distinct text and kept in `.verbatim/`.
+//!
+//! The cache is addressed by content (a digest of the model's name and the text), so a
+//! quote keeps its vector when its source is edited elsewhere, moved or rebuilt, and a
+//! rebuild reuses every vector the previous run computed: only new texts reach the model.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use verbatim_coder::{Example, ThemeVectors, definition_text};
+use verbatim_model::{Codebook, write_atomic};
+use verbatim_semantic::Encoder;
+use verbatim_semantic::install::{self, ModelFiles};
+
+use crate::error::{Error, IoContext, Result};
+use crate::observer::{Observer, Progress};
+
+/// The value of `model` (configuration or `--model`) that turns the model off.
+pub const NO_MODEL: &str = "none";
+
+/// Texts embedded per progress step.
+const STEP: usize = 256;
+
+/// First bytes of a cache file, with its format version.
+const MAGIC: &[u8; 8] = b"VBEMB001";
+
+/// The model a run codes with, loaded: see [`choose_model`].
+pub fn load_model(choice: Option<&str>, observer: &dyn Observer) -> Result<Option<Encoder>> {
+    choose_model(choice, observer)?
+        .map(|files| Encoder::load(&files).map_err(semantic))
+        .transpose()
+}
+
+/// The model a run codes with, verified but not loaded: `choice` names one (or
+/// [`NO_MODEL`]); unset, the installed model if there is one. Without one the run codes
+/// by words alone and says so once.
+pub fn choose_model(choice: Option<&str>, observer: &dyn Observer) -> Result<Option<ModelFiles>> {
+    if choice == Some(NO_MODEL) {
+        return Ok(None);
+    }
+    let dir = install::models_dir().map_err(semantic)?;
+    match install::find(&dir, choice).map_err(semantic)? {
+        Some(files) => Ok(Some(files)),
+        None => {
+            observer.warning(&format!(
+                "no sentence model installed in {}: coding by words alone \
+                 (install one with `verbatim model add PATH`)",
+                dir.display()
+            ));
+            Ok(None)
+        }
+    }
+}
+
+/// Vectors of texts, remembered by content in a file of the project's state.
+pub struct VectorCache {
+    path: Option<PathBuf>,
+    model: String,
+    dimensions: usize,
+    vectors: HashMap<[u8; 16], Vec<f32>>,
+    used: HashMap<[u8; 16], ()>,
+    added: usize,
+}
+
+impl VectorCache {
+    /// The cache at `path` for `encoder`'s model. A missing, damaged or foreign file
+    /// starts an empty cache: it only ever saves work, so it is rebuilt rather than
+    /// trusted.
+    pub fn open(path: Option<&Path>, encoder: &Encoder) -> Self {
+        let mut cache = VectorCache {
+            path: path.map(Path::to_path_buf),
+            model: encoder.name().to_string(),
+            dimensions: encoder.dimensions(),
+            vectors: HashMap::new(),
+            used: HashMap::new(),
+            added: 0,
+        };
+        if let Some(bytes) = path.and_then(|p| std::fs::read(p).ok()) {
+            cache.vectors = parse(&bytes, cache.dimensions).unwrap_or_default();
+        }
+        cache
+    }
+
+    /// How many vectors this run had to compute.
+    pub fn computed(&self) -> usize {
+        self.added
+    }
+
+    /// The vectors of `texts`, in order: remembered ones looked up, the rest computed in
+    /// batches on every core.
+    pub fn vectors(
+        &mut self,
+        encoder: &Encoder,
+        texts: &[&str],
+        observer: &dyn Observer,
+    ) -> Result<Vec<Vec<f32>>> {
+        let keys: Vec<[u8; 16]> = texts.iter().map(|t| self.key(t)).collect();
+        let mut missing: Vec<usize> = Vec::new();
+        for (i, key) in keys.iter().enumerate() {
+            if !self.vectors.contains_key(key) && !missing.iter().any(|&m| keys[m] == *key) {
+                missing.push(i);
+            }
+        }
+        if !missing.is_empty() {
+            observer.progress(Progress::Start {
+                task: "embedding quotes",
+                total: Some(missing.len() as u64),
+            });
+            for chunk in missing.chunks(STEP) {
+                let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
+                let computed = encoder.embed(&batch).map_err(semantic)?;
+                for (&i, vector) in chunk.iter().zip(computed) {
+                    self.vectors.insert(keys[i], vector);
+                }
+                self.added += chunk.len();
+                observer.progress(Progress::Advance(chunk.len() as u64));
+            }
+            observer.progress(Progress::Finish);
+        }
+        keys.iter()
+            .map(|key| {
+                self.used.insert(*key, ());
+                self.vectors
+                    .get(key)
+                    .cloned()
+                    .ok_or_else(|| Error::Internal("an embedding went missing".into()))
+            })
+            .collect()
+    }
+
+    /// Writes the cache (atomically) with the vectors used by this run and those of
+    /// earlier runs still on file, when anything was added.
+    pub fn save(&self) -> Result<()> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        if self.added == 0 {
+            return Ok(());
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .io_context(|| format!("{}: cannot create", parent.display()))?;
+        }
+        let mut keys: Vec<&[u8; 16]> = self.vectors.keys().collect();
+        keys.sort();
+        write_atomic(path, |w| {
+            w.write_all(MAGIC)?;
+            w.write_all(&(self.dimensions as u32).to_le_bytes())?;
+            for key in keys {
+                w.write_all(key)?;
+                for x in &self.vectors[key] {
+                    w.write_all(&x.to_le_bytes())?;
+                }
+            }
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    fn key(&self, text: &str) -> [u8; 16] {
+        let digest = Sha256::new()
+            .chain_update(self.model.as_bytes())
+            .chain_update([0xff])
+            .chain_update(text.as_bytes())
+            .finalize();
+        let mut key = [0u8; 16];
+        key.copy_from_slice(&digest[..16]);
+        key
+    }
+}
+
+/// The cache file's records, or `None` when it is not a cache of this shape.
+fn parse(bytes: &[u8], dimensions: usize) -> Option<HashMap<[u8; 16], Vec<f32>>> {
+    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+    let (stored, rest) = rest.split_at_checked(4)?;
+    if u32::from_le_bytes(stored.try_into().ok()?) as usize != dimensions {
+        return None;
+    }
+    let record = 16 + 4 * dimensions;
+    if rest.len() % record != 0 {
+        return None;
+    }
+    Some(
+        rest.chunks_exact(record)
+            .filter_map(|chunk| {
+                let key: [u8; 16] = chunk[..16].try_into().ok()?;
+                let vector = chunk[16..]
+                    .chunks_exact(4)
+                    .filter_map(|b| b.try_into().ok().map(f32::from_le_bytes))
+                    .collect();
+                Some((key, vector))
+            })
+            .collect(),
+    )
+}
+
+/// The themes' vectors: each definition, and as examples the codebook's example sentences
+/// and the `coded` quotes (theme index, label, text) a researcher coded.
+pub fn theme_vectors(
+    encoder: &Encoder,
+    cache: &mut VectorCache,
+    codebook: &Codebook,
+    coded: &[(usize, String, String)],
+    observer: &dyn Observer,
+) -> Result<ThemeVectors> {
+    let definitions: Vec<String> = codebook
+        .themes
+        .iter()
+        .map(|theme| definition_text(codebook, theme))
+        .collect();
+    let mut examples: Vec<(usize, String, &str)> = Vec::new();
+    for (t, theme) in codebook.themes.iter().enumerate() {
+        for (n, example) in theme.examples.iter().enumerate() {
+            examples.push((t, format!("example {}", n + 1), example));
+        }
+    }
+    examples.extend(
+        coded
+            .iter()
+            .map(|(t, label, text)| (*t, label.clone(), text.as_str())),
+    );
+    let mut texts: Vec<&str> = definitions.iter().map(String::as_str).collect();
+    texts.extend(examples.iter().map(|e| e.2));
+    let mut vectors = cache.vectors(encoder, &texts, observer)?.into_iter();
+    let mut themes = ThemeVectors {
+        definitions: vectors.by_ref().take(definitions.len()).collect(),
+        examples: vec![Vec::new(); codebook.themes.len()],
+    };
+    for ((t, label, _), vector) in examples.into_iter().zip(vectors) {
+        themes.examples[t].push(Example { label, vector });
+    }
+    Ok(themes)
+}
+
+/// Each text's vector and the themes' vectors, ready for [`verbatim_coder::Coder::rank`].
+pub fn embed_for_coding(
+    encoder: &Encoder,
+    cache: &mut VectorCache,
+    codebook: &Codebook,
+    texts: &[&str],
+    observer: &dyn Observer,
+) -> Result<(ThemeVectors, Vec<Vec<f32>>)> {
+    let themes = theme_vectors(encoder, cache, codebook, &[], observer)?;
+    let quotes = cache.vectors(encoder, texts, observer)?;
+    cache.save()?;
+    Ok((themes, quotes))
+}
+
+fn semantic(error: verbatim_semantic::SemanticError) -> Error {
+    Error::Invalid(error.to_string())
+}

@@ -1,0 +1,13 @@
+//! Sentence embeddings for Verbatim's coder.
+//!
+//! A sentence-transformers BERT model (all-MiniLM-L6-v2 by default) is installed once into
+//! the user's data folder ([`install`]), verified by checksum or by the shapes of its
+//! tensors, and run on the CPU with candle ([`encoder`]): WordPiece tokens, six layers,
+//! mean pooling over the real tokens and L2 normalisation, as sentence-transformers does.
+
+pub mod encoder;
+mod error;
+pub mod install;
+
+pub use encoder::Encoder;
+pub use error::SemanticError;
