@@ -35,5 +35,5 @@ for seed in 001_e49d831f12898e66 004_3cd29ad1c81a3738; do
 done
 
 echo "-- coding the 2020 report's achievement quotes against the authors' sections"
-"$bin" code --json --quiet --codebook "$root/codebooks/seizing-the-moment-2020.toml" "$seeds/003_5a9aa2a109ebfd2a-part1.txt" > 003-coded.jsonl
+"$root/target/release/verbatim" code --json --quiet --codebook "$root/codebooks/seizing-the-moment-2020.toml" "$seeds/003_5a9aa2a109ebfd2a-part1.txt" > 003-coded.jsonl
 python3 "$root/tests/seeds/sections.py" 003-coded.jsonl --min-top1 0.45 --min-top3 0.6

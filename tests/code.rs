@@ -589,3 +589,51 @@ fn a_roster_change_rereads_only_the_sources_whose_speakers_it_changes() {
         "incremental differs from a rebuild"
     );
 }
+
+#[test]
+fn codebook_suggest_proposes_the_words_of_coded_quotes() {
+    let dir = project();
+    fs::write(
+        dir.path().join("jo.jsonl"),
+        "{\"quote\":\"a:2\",\"theme\":\"challenge.fatigue\",\"origin\":\"manual\",\"coder\":\"jo\"}\n\
+         {\"quote\":\"a:6\",\"theme\":\"challenge.fatigue\",\"origin\":\"manual\",\"coder\":\"jo\"}\n",
+    )
+    .expect("codings");
+    let output = verbatim(
+        dir.path(),
+        &[
+            "codebook",
+            "suggest",
+            "challenge.fatigue",
+            "--codings",
+            "jo.jsonl",
+            "--min-count",
+            "1",
+            "--json",
+        ],
+    );
+    let result = &json_lines(&output)[0];
+    assert_eq!(result["coded_quotes"], 2);
+    let words: Vec<&str> = result["suggestions"]
+        .as_array()
+        .expect("suggestions")
+        .iter()
+        .filter_map(|s| s["word"].as_str())
+        .collect();
+    assert!(words.contains(&"everyone"), "{words:?}");
+    assert!(
+        !words.contains(&"exhausted"),
+        "already a rule term: {words:?}"
+    );
+    let unknown = verbatim(
+        dir.path(),
+        &[
+            "codebook",
+            "suggest",
+            "challenge.nothing",
+            "--codings",
+            "jo.jsonl",
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+}

@@ -22,6 +22,33 @@ enum CodebookCommand {
     Check(FileArgs),
     /// Print a codebook as a tree of categories and themes.
     Show(FileArgs),
+    /// Propose rule terms for a theme from the quotes coded to it: the words that set
+    /// them apart from the other quotes, with counts (nothing is changed).
+    Suggest(SuggestArgs),
+}
+
+#[derive(Debug, Args)]
+struct SuggestArgs {
+    /// The theme's id.
+    theme: String,
+    /// Codings to learn from (JSONL); default: the project's manual codings.
+    #[arg(long, value_name = "FILE")]
+    codings: Option<PathBuf>,
+    /// Only this coder's codings.
+    #[arg(long)]
+    coder: Option<String>,
+    /// A word must be in at least this many coded quotes.
+    #[arg(long, default_value_t = 2)]
+    min_count: usize,
+    /// How many words to propose.
+    #[arg(long, default_value_t = 15)]
+    limit: usize,
+    /// Codebook TOML (default: the project's).
+    #[arg(long, value_name = "FILE")]
+    codebook: Option<PathBuf>,
+    /// JSON output.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -37,7 +64,98 @@ pub fn run(context: &Context, args: &CodebookArgs) -> anyhow::Result<()> {
     match &args.command {
         CodebookCommand::Check(file) => check(context, file),
         CodebookCommand::Show(file) => show(context, file),
+        CodebookCommand::Suggest(suggest) => suggest_cmd(context, suggest),
     }
+}
+
+fn suggest_cmd(context: &Context, args: &SuggestArgs) -> anyhow::Result<()> {
+    let reporter = context.reporter();
+    let (codebook, _) = load_codebook(context.project.as_ref(), args.codebook.as_deref())?;
+    let Some(theme) = verbatim_coder::compile(&codebook)?
+        .into_iter()
+        .find(|t| t.id == args.theme)
+    else {
+        bail!(
+            "no theme `{}` in codebook {}",
+            args.theme,
+            codebook.codebook.id
+        );
+    };
+    let codings: Vec<verbatim_model::Coding> = match (&args.codings, &context.project) {
+        (Some(path), _) => verbatim_model::read_jsonl(path)?,
+        (None, Some(project)) => verbatim_project::state::manual_codings(
+            &verbatim_project::state::StatePaths::of(project).codings,
+            None,
+            &reporter,
+        )?,
+        (None, None) => bail!("no project: name the codings with --codings FILE"),
+    };
+    let coded_ids: std::collections::BTreeSet<&str> = codings
+        .iter()
+        .filter(|c| c.theme == args.theme && c.origin == verbatim_model::Origin::Manual)
+        .filter(|c| args.coder.is_none() || c.coder == args.coder)
+        .map(|c| c.quote.as_str())
+        .collect();
+    let quotes = verbatim_project::quotes_of(
+        context.project.as_ref(),
+        &[],
+        &verbatim_project::ReadOptions::default(),
+        &reporter,
+    )?;
+    let (coded, others): (Vec<&verbatim_model::Quote>, Vec<&verbatim_model::Quote>) = quotes
+        .iter()
+        .partition(|q| coded_ids.contains(q.id.as_str()));
+    if coded.is_empty() {
+        bail!(
+            "no quote is coded to `{}` by hand: nothing to learn from",
+            args.theme
+        );
+    }
+    let coded_texts: Vec<&str> = coded.iter().map(|q| q.text.as_str()).collect();
+    let other_texts: Vec<&str> = others.iter().map(|q| q.text.as_str()).collect();
+    let mut found =
+        verbatim_coder::suggest_terms(&theme, &coded_texts, &other_texts, args.min_count);
+    found.truncate(args.limit);
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        let value = serde_json::json!({
+            "theme": args.theme,
+            "coded_quotes": coded.len(),
+            "other_quotes": others.len(),
+            "suggestions": found,
+        });
+        writeln!(stdout, "{value}")?;
+        return Ok(());
+    }
+    writeln!(
+        stdout,
+        "{}: words of its {} coded quotes, against {} others (not yet in its rules)\n",
+        args.theme,
+        coded.len(),
+        others.len()
+    )?;
+    writeln!(
+        stdout,
+        "{:<20} {:>7} {:>7} {:>7}",
+        "word", "coded", "others", "score"
+    )?;
+    for s in &found {
+        writeln!(
+            stdout,
+            "{:<20} {:>7} {:>7} {:>7.2}",
+            s.word, s.in_coded, s.in_others, s.score
+        )?;
+    }
+    if !found.is_empty() {
+        let words: Vec<String> = found.iter().map(|s| format!("{:?}", s.word)).collect();
+        writeln!(
+            stdout,
+            "\nto accept, add to {} in the codebook:\n[[theme.rules]]\nany = [{}]",
+            args.theme,
+            words.join(", ")
+        )?;
+    }
+    Ok(())
 }
 
 fn check(context: &Context, args: &FileArgs) -> anyhow::Result<()> {

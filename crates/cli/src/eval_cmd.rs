@@ -76,6 +76,12 @@ pub fn run(context: &Context, args: &EvalArgs) -> anyhow::Result<()> {
         if let (Some(features), Some(name)) = (semantic.get(i), &model_name) {
             push(features, name, "shipped", &shipped.semantic);
             push(features, name, "left out", &left_out.semantic);
+            // How far meaning alone goes, without the codebook's rules and words.
+            let meaning_only = verbatim_coder::fit(
+                &verbatim_project::quality::labelled(&others(&semantic, i)),
+                &[0, 5, 6, 7],
+            );
+            push(features, "meaning only", "left out", &meaning_only);
         }
     }
     if let Some(out) = &args.fit {

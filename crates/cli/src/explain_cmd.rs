@@ -8,7 +8,8 @@ use anyhow::bail;
 use clap::Args;
 use verbatim_coder::{Coder, QuoteIndex, ThemeEvidence, evidence_stems, highlight};
 use verbatim_model::Quote;
-use verbatim_project::{load_codebook, quotes_of};
+use verbatim_project::state::{StatePaths, manual_codings};
+use verbatim_project::{ThemeRank, explain_ranking, load_codebook, quotes_of};
 
 use crate::context::Context;
 use crate::ingest_cmd::SourceArgs;
@@ -52,6 +53,20 @@ pub fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<()> {
             .then_with(|| a.theme.cmp(&b.theme))
     });
     let quote = &quotes[position];
+    let manual = match (&context.project, args.sources.paths.is_empty()) {
+        (Some(project), true) => {
+            manual_codings(&StatePaths::of(project).codings, None, &context.reporter())?
+        }
+        _ => Vec::new(),
+    };
+    let (ranking, model) = explain_ranking(
+        &codebook,
+        quote,
+        &quotes,
+        &manual,
+        context.model.as_deref(),
+        &context.reporter(),
+    )?;
     let mut stdout = std::io::stdout().lock();
     if args.json {
         let themes: Vec<serde_json::Value> =
@@ -59,7 +74,13 @@ pub fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<()> {
         writeln!(
             stdout,
             "{}",
-            serde_json::json!({"quote": quote.id, "text": quote.text, "themes": themes})
+            serde_json::json!({
+                "quote": quote.id,
+                "text": quote.text,
+                "model": model,
+                "ranking": ranking,
+                "themes": themes,
+            })
         )?;
         return Ok(());
     }
@@ -79,6 +100,7 @@ pub fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<()> {
             .unwrap_or("(unknown speaker)")
     )?;
     writeln!(stdout, "{}\n", quote.text)?;
+    write_ranking(&mut stdout, &ranking, model.as_deref())?;
     if found.is_empty() {
         writeln!(
             stdout,
@@ -138,6 +160,53 @@ pub fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<()> {
         }
         writeln!(stdout)?;
     }
+    Ok(())
+}
+
+/// The best themes with the evidence behind each score.
+fn write_ranking(
+    out: &mut impl Write,
+    ranking: &[ThemeRank],
+    model: Option<&str>,
+) -> anyhow::Result<()> {
+    let how = model.map_or("words alone".to_string(), |m| {
+        format!("words and meaning ({m})")
+    });
+    writeln!(out, "ranking by {how}:")?;
+    for rank in ranking.iter().take(verbatim_coder::RANKED.max(5)) {
+        let verdict = if rank.origin.applies() {
+            "applied"
+        } else {
+            "suggested"
+        };
+        writeln!(out, "  {:<36} {:.3}  {verdict}", rank.theme, rank.score)?;
+        let because: Vec<String> = rank
+            .because
+            .iter()
+            .map(|(name, value)| format!("{name} {value:+.2}"))
+            .collect();
+        if !because.is_empty() {
+            writeln!(out, "      because: {}", because.join(", "))?;
+        }
+        let mut closest = Vec::new();
+        if let Some(definition) = rank.definition {
+            closest.push(format!("definition {definition:.2}"));
+        }
+        if let Some((label, similarity)) = &rank.nearest {
+            closest.push(format!("{label} {similarity:.2}"));
+        }
+        if !closest.is_empty() {
+            writeln!(out, "      closest: {}", closest.join("; "))?;
+        }
+        if !rank.shared_words.is_empty() {
+            writeln!(
+                out,
+                "      its words here: {}",
+                rank.shared_words.join(", ")
+            )?;
+        }
+    }
+    writeln!(out, "\nrules:")?;
     Ok(())
 }
 

@@ -103,7 +103,7 @@ fn code_files(
             let mut cache = VectorCache::open(None, &encoder);
             let texts: Vec<&str> = quotes.iter().map(|q| q.text.as_str()).collect();
             let (themes, vectors) =
-                embed_for_coding(&encoder, &mut cache, &codebook, &texts, observer)?;
+                embed_for_coding(&encoder, &mut cache, &codebook, &[], &texts, observer)?;
             let meaning = Meaning {
                 themes: &themes,
                 quotes: &vectors,

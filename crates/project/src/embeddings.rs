@@ -234,15 +234,17 @@ pub fn theme_vectors(
     Ok(themes)
 }
 
-/// Each text's vector and the themes' vectors, ready for [`verbatim_coder::Coder::rank`].
+/// Each text's vector and the themes' vectors (with `coded` quotes as examples), ready for
+/// [`verbatim_coder::Coder::rank`].
 pub fn embed_for_coding(
     encoder: &Encoder,
     cache: &mut VectorCache,
     codebook: &Codebook,
+    coded: &[(usize, String, String)],
     texts: &[&str],
     observer: &dyn Observer,
 ) -> Result<(ThemeVectors, Vec<Vec<f32>>)> {
-    let themes = theme_vectors(encoder, cache, codebook, &[], observer)?;
+    let themes = theme_vectors(encoder, cache, codebook, coded, observer)?;
     let quotes = cache.vectors(encoder, texts, observer)?;
     cache.save()?;
     Ok((themes, quotes))

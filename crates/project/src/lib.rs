@@ -39,6 +39,7 @@ mod codebook;
 mod config;
 pub mod embeddings;
 mod error;
+mod explain;
 mod facets;
 mod observer;
 pub mod quality;
@@ -53,6 +54,7 @@ pub use code::{CodeRequest, Coded, code, load_coded, quotes_of};
 pub use codebook::{codebook_path, describe_problems, load_codebook};
 pub use config::{CONFIG_FILE, Project, ProjectConfig, STATE_DIR, SourceSpec};
 pub use error::{Error, Result, error_chain};
+pub use explain::{ThemeRank, explain_ranking};
 pub use observer::{Observer, Progress, Recorder, Silent};
 pub use read::{
     Ingestion, ReadOptions, SourceReader, SourceSummary, ids_of, read_all, read_in_batches,

@@ -19,6 +19,7 @@
 
 mod codings_file;
 mod columns;
+mod examples;
 mod feed;
 mod fingerprint;
 mod ingest;
@@ -50,6 +51,7 @@ use crate::error::{Error, IoContext, Result};
 use crate::observer::{Observer, Progress};
 use crate::read::{ReadOptions, SourceReader};
 use crate::sources::list_sources;
+use examples::{examples_digest, fresh_examples, kept_examples, touches_examples};
 use fingerprint::{inputs_fingerprint, load_roster, roster_answers};
 use plan::{Decision, Listing, Plan, RosterNow, decide};
 use stream::{Builders, Streamed};
@@ -83,18 +85,28 @@ pub fn refresh(
         files,
     };
     let model = choose_model(project.config.model.as_deref(), observer)?;
-    let inputs = format!(
-        "{}-{}",
-        inputs_fingerprint(project, &codebook_path)?,
-        model.as_ref().map_or(NO_MODEL, |m| m.name.as_str())
-    );
+    let found = load_table(&paths);
+    let manual = manual_codings(&paths.codings, found.as_ref(), observer)?;
+    // With a model, manual codings are examples that every automatic code may depend on.
+    let inputs = match &model {
+        Some(model) => format!(
+            "{}-{}-{}",
+            inputs_fingerprint(project, &codebook_path)?,
+            model.name,
+            examples_digest(&manual)
+        ),
+        None => format!(
+            "{}-{NO_MODEL}",
+            inputs_fingerprint(project, &codebook_path)?
+        ),
+    };
     let (roster, roster_digest) = load_roster(project)?;
-    let stored = load_table(&paths).filter(|t| t.inputs == inputs);
+    let stored = found.filter(|t| t.inputs == inputs);
     let roster_now = RosterNow {
         roster: roster.as_ref(),
         digest: &roster_digest,
     };
-    let Decision::Read(plan) = decide(stored.as_ref(), &listing, &roster_now) else {
+    let Decision::Read(mut plan) = decide(stored.as_ref(), &listing, &roster_now) else {
         // Nothing to do: the stored table is the answer, moved rather than copied.
         let table =
             stored.ok_or_else(|| Error::Internal("an unchanged project without a table".into()))?;
@@ -105,15 +117,26 @@ pub fn refresh(
             kept: listing.files.len(),
         });
     };
+    if model.is_some() && touches_examples(&plan, &manual) {
+        plan = match decide(None, &listing, &roster_now) {
+            Decision::Read(rebuild) => rebuild,
+            Decision::Unchanged => {
+                return Err(Error::Internal("a rebuild with nothing to do".into()));
+            }
+        };
+    }
     let coder = Coder::new(&codebook)?;
-    let manual = manual_codings(&paths.codings, plan.old, observer)?;
     let reader = SourceReader::new(Some(project), &ReadOptions::default())?;
     let mut builders = open_builders(&paths, &plan)?;
     let encoder = model
         .map(|files| Encoder::load(&files).map_err(|e| Error::Invalid(e.to_string())))
         .transpose()?;
+    let mut examples = Vec::new();
     if encoder.is_some() {
         builders.texts = Some(Vec::new());
+        if let Some(old) = plan.old {
+            examples = kept_examples(&paths, old, &codebook, &manual)?;
+        }
     }
     let streamed = stream::read_sources(
         &reader,
@@ -131,7 +154,13 @@ pub fn refresh(
     } = streamed;
     let read = queries.len();
     let generation = paths::next_generation(&paths);
-    let semantic = encoder.as_ref().map(|encoder| (encoder, &codebook, &paths));
+    let semantic = encoder.as_ref().map(|encoder| Semantic {
+        encoder,
+        codebook: &codebook,
+        paths: &paths,
+        manual: &manual,
+        kept_examples: examples,
+    });
     let auto = code_new(&coder, &plan, builders, &written, semantic, observer)?;
     std::fs::write(&paths.generation, format!("{generation}\n"))
         .io_context(|| format!("{}: cannot write", paths.generation.display()))?;
@@ -197,6 +226,16 @@ fn open_builders(paths: &StatePaths, plan: &Plan<'_>) -> Result<Builders> {
     })
 }
 
+/// What coding by meaning needs: the model, the codebook, where the vectors are kept, and
+/// the manual codings as examples (those in carried-over sources already read).
+struct Semantic<'a> {
+    encoder: &'a Encoder,
+    codebook: &'a Codebook,
+    paths: &'a StatePaths,
+    manual: &'a [verbatim_model::Coding],
+    kept_examples: Vec<examples::ExampleText>,
+}
+
 /// Commits the project's index and codes the new quotes: on a rebuild in the project's
 /// index; on an update in the index of their own (a quote's codes never depend on the
 /// others) while the project's index commits. With a sentence model the new quotes are
@@ -207,16 +246,24 @@ fn code_new(
     plan: &Plan<'_>,
     mut builders: Builders,
     written: &quote_file::WrittenQuotes,
-    semantic: Option<(&Encoder, &Codebook, &StatePaths)>,
+    semantic: Option<Semantic<'_>>,
     observer: &dyn Observer,
 ) -> Result<Vec<Vec<Code>>> {
     let embedded = match (semantic, builders.texts.take()) {
-        (Some((encoder, codebook, paths)), Some(texts)) => {
+        (Some(semantic), Some(texts)) => {
+            let Semantic {
+                encoder,
+                codebook,
+                paths,
+                manual,
+                kept_examples: mut examples,
+            } = semantic;
+            examples.extend(fresh_examples(codebook, manual, &written.fresh_ids, &texts));
             let file = paths.embeddings.join(format!("{}.bin", encoder.name()));
             let mut cache = VectorCache::open(Some(&file), encoder);
             let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
             Some(embed_for_coding(
-                encoder, &mut cache, codebook, &texts, observer,
+                encoder, &mut cache, codebook, &examples, &texts, observer,
             )?)
         }
         _ => None,
