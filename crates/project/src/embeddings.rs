@@ -11,14 +11,41 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 use verbatim_coder::{Example, ThemeVectors, definition_text};
 use verbatim_model::{Codebook, write_atomic};
-use verbatim_semantic::Encoder;
 use verbatim_semantic::install::{self, ModelFiles};
+use verbatim_semantic::{Embedder, EmbedderKind};
 
 use crate::error::{Error, IoContext, Result};
 use crate::observer::{Observer, Progress};
 
 /// The value of `model` (configuration or `--model`) that turns the model off.
 pub const NO_MODEL: &str = "none";
+
+/// Ending of a model's name that asks for the static embedding distilled from it.
+pub const STATIC_SUFFIX: &str = "-static";
+
+/// A model chosen for a run, verified but not loaded.
+#[derive(Debug, Clone)]
+pub struct ChosenModel {
+    /// The model's files.
+    pub files: ModelFiles,
+    /// The transformer, or the static embedding distilled from it.
+    pub kind: EmbedderKind,
+}
+
+impl ChosenModel {
+    /// The embedding's name, as [`Embedder::name`] will give it.
+    pub fn name(&self) -> String {
+        match self.kind {
+            EmbedderKind::Transformer => self.files.name.clone(),
+            EmbedderKind::Distilled => format!("{}{STATIC_SUFFIX}", self.files.name),
+        }
+    }
+
+    /// Loads it (distilling the static embedding on first use).
+    pub fn load(&self) -> Result<Embedder> {
+        Embedder::load(&self.files, self.kind).map_err(semantic)
+    }
+}
 
 /// Texts embedded per progress step.
 const STEP: usize = 256;
@@ -27,22 +54,27 @@ const STEP: usize = 256;
 const MAGIC: &[u8; 8] = b"VBEMB001";
 
 /// The model a run codes with, loaded: see [`choose_model`].
-pub fn load_model(choice: Option<&str>, observer: &dyn Observer) -> Result<Option<Encoder>> {
+pub fn load_model(choice: Option<&str>, observer: &dyn Observer) -> Result<Option<Embedder>> {
     choose_model(choice, observer)?
-        .map(|files| Encoder::load(&files).map_err(semantic))
+        .map(|chosen| chosen.load())
         .transpose()
 }
 
-/// The model a run codes with, verified but not loaded: `choice` names one (or
-/// [`NO_MODEL`]); unset, the installed model if there is one. Without one the run codes
-/// by words alone and says so once.
-pub fn choose_model(choice: Option<&str>, observer: &dyn Observer) -> Result<Option<ModelFiles>> {
+/// The model a run codes with, verified but not loaded: `choice` names one (a name ending
+/// in [`STATIC_SUFFIX`] asks for its distilled static embedding), or is [`NO_MODEL`];
+/// unset, the installed model if there is one, run as the transformer. Without one the
+/// run codes by words alone and says so once.
+pub fn choose_model(choice: Option<&str>, observer: &dyn Observer) -> Result<Option<ChosenModel>> {
     if choice == Some(NO_MODEL) {
         return Ok(None);
     }
+    let (name, kind) = match choice.and_then(|c| c.strip_suffix(STATIC_SUFFIX)) {
+        Some(base) => (Some(base), EmbedderKind::Distilled),
+        None => (choice, EmbedderKind::Transformer),
+    };
     let dir = install::models_dir().map_err(semantic)?;
-    match install::find(&dir, choice).map_err(semantic)? {
-        Some(files) => Ok(Some(files)),
+    match install::find(&dir, name).map_err(semantic)? {
+        Some(files) => Ok(Some(ChosenModel { files, kind })),
         None => {
             observer.warning(&format!(
                 "no sentence model installed in {}: coding by words alone \
@@ -68,7 +100,7 @@ impl VectorCache {
     /// The cache at `path` for `encoder`'s model. A missing, damaged or foreign file
     /// starts an empty cache: it only ever saves work, so it is rebuilt rather than
     /// trusted.
-    pub fn open(path: Option<&Path>, encoder: &Encoder) -> Self {
+    pub fn open(path: Option<&Path>, encoder: &Embedder) -> Self {
         let mut cache = VectorCache {
             path: path.map(Path::to_path_buf),
             model: encoder.name().to_string(),
@@ -92,14 +124,15 @@ impl VectorCache {
     /// batches on every core.
     pub fn vectors(
         &mut self,
-        encoder: &Encoder,
+        encoder: &Embedder,
         texts: &[&str],
         observer: &dyn Observer,
     ) -> Result<Vec<Vec<f32>>> {
         let keys: Vec<[u8; 16]> = texts.iter().map(|t| self.key(t)).collect();
         let mut missing: Vec<usize> = Vec::new();
+        let mut asked: std::collections::HashSet<&[u8; 16]> = std::collections::HashSet::new();
         for (i, key) in keys.iter().enumerate() {
-            if !self.vectors.contains_key(key) && !missing.iter().any(|&m| keys[m] == *key) {
+            if !self.vectors.contains_key(key) && asked.insert(key) {
                 missing.push(i);
             }
         }
@@ -199,7 +232,7 @@ fn parse(bytes: &[u8], dimensions: usize) -> Option<HashMap<[u8; 16], Vec<f32>>>
 /// The themes' vectors: each definition, and as examples the codebook's example sentences
 /// and the `coded` quotes (theme index, label, text) a researcher coded.
 pub fn theme_vectors(
-    encoder: &Encoder,
+    encoder: &Embedder,
     cache: &mut VectorCache,
     codebook: &Codebook,
     coded: &[(usize, String, String)],
@@ -237,7 +270,7 @@ pub fn theme_vectors(
 /// Each text's vector and the themes' vectors (with `coded` quotes as examples), ready for
 /// [`verbatim_coder::Coder::rank`].
 pub fn embed_for_coding(
-    encoder: &Encoder,
+    encoder: &Embedder,
     cache: &mut VectorCache,
     codebook: &Codebook,
     coded: &[(usize, String, String)],

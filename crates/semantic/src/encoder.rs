@@ -121,9 +121,30 @@ impl Encoder {
         &self,
         batch: impl ExactSizeIterator<Item = &'a [u32]>,
     ) -> Result<Vec<Vec<f32>>, SemanticError> {
+        let pooled = self.pooled(batch)?;
+        Ok(pooled.into_iter().map(normalised).collect())
+    }
+
+    /// The transformer over id sequences of one length (special tokens included, as the
+    /// caller gives them): the mean of the last hidden states of each sequence, not
+    /// normalised. Distillation needs the raw means, whose lengths carry information.
+    pub(crate) fn pooled<'a>(
+        &self,
+        batch: impl ExactSizeIterator<Item = &'a [u32]>,
+    ) -> Result<Vec<Vec<f32>>, SemanticError> {
         let rows = batch.len();
-        let flat: Vec<u32> = batch.flat_map(|ids| ids.iter().copied()).collect();
-        let length = flat.len() / rows.max(1);
+        let mut flat = Vec::new();
+        let mut length = None;
+        for ids in batch {
+            // Rows of different lengths would be reshaped into the wrong sequences.
+            if *length.get_or_insert(ids.len()) != ids.len() {
+                return Err(SemanticError::Model(candle_core::Error::Msg(
+                    "sequences of one batch must have one length".to_owned(),
+                )));
+            }
+            flat.extend_from_slice(ids);
+        }
+        let length = length.unwrap_or(0);
         if length == 0 {
             return Ok(vec![vec![0.0; self.dimensions]; rows]);
         }
@@ -131,8 +152,7 @@ impl Encoder {
         let types = input.zeros_like()?;
         let hidden = self.model.forward(&input, &types, None)?;
         let pooled = (hidden.sum(1)? / length as f64)?;
-        let pooled: Vec<Vec<f32>> = pooled.to_vec2()?;
-        Ok(pooled.into_iter().map(normalised).collect())
+        Ok(pooled.to_vec2()?)
     }
 }
 

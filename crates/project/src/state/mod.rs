@@ -36,7 +36,7 @@ use verbatim_coder::{Coder, IndexBuilder, Meaning, Part, QuoteIndex};
 use verbatim_model::{
     Code, Codebook, FileStamp, QuoteTable, Roster, codes_by_quote, merge_codes, write_atomic,
 };
-use verbatim_semantic::Encoder;
+use verbatim_semantic::Embedder;
 
 pub use codings_file::manual_codings;
 pub use columns::{TABLE_COLUMNS, column_value, table_of};
@@ -92,7 +92,7 @@ pub fn refresh(
         Some(model) => format!(
             "{}-{}-{}",
             inputs_fingerprint(project, &codebook_path)?,
-            model.name,
+            model.name(),
             examples_digest(&manual)
         ),
         None => format!(
@@ -128,9 +128,7 @@ pub fn refresh(
     let coder = Coder::new(&codebook)?;
     let reader = SourceReader::new(Some(project), &ReadOptions::default())?;
     let mut builders = open_builders(&paths, &plan)?;
-    let encoder = model
-        .map(|files| Encoder::load(&files).map_err(|e| Error::Invalid(e.to_string())))
-        .transpose()?;
+    let encoder = model.map(|chosen| chosen.load()).transpose()?;
     let mut examples = Vec::new();
     if encoder.is_some() {
         builders.texts = Some(Vec::new());
@@ -229,7 +227,7 @@ fn open_builders(paths: &StatePaths, plan: &Plan<'_>) -> Result<Builders> {
 /// What coding by meaning needs: the model, the codebook, where the vectors are kept, and
 /// the manual codings as examples (those in carried-over sources already read).
 struct Semantic<'a> {
-    encoder: &'a Encoder,
+    encoder: &'a Embedder,
     codebook: &'a Codebook,
     paths: &'a StatePaths,
     manual: &'a [verbatim_model::Coding],
