@@ -637,3 +637,28 @@ fn codebook_suggest_proposes_the_words_of_coded_quotes() {
     );
     assert_eq!(unknown.status.code(), Some(1));
 }
+
+#[test]
+fn codebook_check_warns_where_a_stem_catches_another_word() {
+    let dir = project();
+    let codebook = CODEBOOK.replace(
+        "any = [\"budget\", \"funding\", \"money\"]",
+        "any = [\"seconded\"]",
+    );
+    fs::write(dir.path().join("codebook.toml"), codebook).expect("codebook");
+    fs::write(
+        dir.path().join("a.txt"),
+        "Q: How?\n\nA: Give me a second.\n\nQ: And?\n\nA: One second, the door.\n\nQ: Staff?\n\nA: Two were seconded to the hub.\n\nQ: Then?\n\nA: Wait a second.\n",
+    )
+    .expect("transcript");
+    let output = verbatim(dir.path(), &["codebook", "check"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let warned = stderr(&output);
+    assert!(
+        warned
+            .contains("`seconded` is matched by its stem, so it also fires on `second` (3 quotes"),
+        "{warned}"
+    );
+    let json = &json_lines(&verbatim(dir.path(), &["codebook", "check", "--json"]))[0];
+    assert_eq!(json["stem_catches"][0]["word"], "second");
+}

@@ -163,6 +163,19 @@ fn check(context: &Context, args: &FileArgs) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("{}: cannot read", path.display()))?;
     let (codebook, problems) = check_codebook(&text, &path);
+    let catches = match (&codebook, &context.project) {
+        (Some(codebook), Some(project)) if problems.is_empty() => {
+            let quotes = verbatim_project::quotes_of(
+                Some(project),
+                &[],
+                &verbatim_project::ReadOptions::default(),
+                &context.reporter(),
+            )?;
+            let texts: Vec<&str> = quotes.iter().map(|q| q.text.as_str()).collect();
+            verbatim_coder::stem_catches(&verbatim_coder::compile(codebook)?, &texts)
+        }
+        _ => Vec::new(),
+    };
     let mut stdout = std::io::stdout().lock();
     if args.json {
         let problems: Vec<serde_json::Value> = problems
@@ -174,6 +187,7 @@ fn check(context: &Context, args: &FileArgs) -> anyhow::Result<()> {
             "ok": problems.is_empty(),
             "themes": codebook.as_ref().map(|c| c.themes.len()),
             "problems": problems,
+            "stem_catches": catches,
         });
         writeln!(stdout, "{value}")?;
     } else if problems.is_empty()
@@ -188,6 +202,15 @@ fn check(context: &Context, args: &FileArgs) -> anyhow::Result<()> {
             codebook.categories.len(),
             codebook.themes.len()
         )?;
+        let reporter = context.reporter();
+        for c in &catches {
+            reporter.note(&format!(
+                "warning: {} rule {}: `{}` is matched by its stem, so it also fires on `{}` \
+                 ({} quotes of the project, more than `{}` itself); guard it with `near`, \
+                 `all` or `veto`",
+                c.theme, c.rule, c.term, c.word, c.quotes, c.term
+            ));
+        }
     }
     if problems.is_empty() {
         Ok(())

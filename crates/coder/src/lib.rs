@@ -47,6 +47,7 @@ mod rank;
 mod rule_sets;
 mod shared_words;
 mod stem_cache;
+mod stem_catches;
 mod suggest;
 
 pub use analyzer::{ANALYZER, Token, analyzer, register, stem_family, tokens};
@@ -66,4 +67,5 @@ pub use index::{Fields, IndexBuilder, Part, QuoteIndex, attribute};
 pub use meaning::{Closeness, Example, ThemeVectors, cosine, definition_text};
 pub use rank::{Meaning, PairEvidence};
 pub use shared_words::{ThemeWords, theme_text};
+pub use stem_catches::{StemCatch, stem_catches};
 pub use suggest::{Suggestion, suggest_terms};
