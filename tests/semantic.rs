@@ -88,7 +88,7 @@ fn quotes_without_rule_words_rank_by_meaning() {
     }
     let dir = project(&[
         "Honestly my team is running on fumes, nobody has had a proper break since March.",
-        "The council's reserves are almost gone and next year's settlement will not cover social care.",
+        "We simply cannot afford it any more; the council has run out of cash and the grant was slashed.",
     ]);
     assert_eq!(first_themes(dir.path()), ["c.fatigue", "c.money"]);
     let embeddings = dir.path().join(".verbatim/embeddings/all-minilm-l6-v2.bin");

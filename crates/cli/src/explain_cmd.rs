@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::bail;
 use clap::Args;
-use verbatim_coder::{Coder, QuoteIndex, ThemeEvidence, evidence_stems, highlight};
+use verbatim_coder::{Coder, QuoteIndex, ThemeEvidence, evidence_stems, highlight, words_for_term};
 use verbatim_model::Quote;
 use verbatim_project::state::{StatePaths, manual_codings};
 use verbatim_project::{ThemeRank, explain_ranking, load_codebook, quotes_of};
@@ -129,11 +129,27 @@ pub fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<()> {
                 0 => "category cues".to_string(),
                 number => format!("rule {number}"),
             };
+            let theme = coder.themes().iter().find(|t| t.id == evidence.theme);
+            let terms: Vec<String> = hit
+                .terms
+                .iter()
+                .map(|term| {
+                    let words = theme
+                        .filter(|_| !hit.in_context && hit.rule > 0)
+                        .map(|t| words_for_term(t, hit.rule, term, &quote.text))
+                        .unwrap_or_default();
+                    match words.as_slice() {
+                        [] => term.clone(),
+                        [one] if one.eq_ignore_ascii_case(term) => format!("\"{one}\""),
+                        _ => format!("\"{}\" (term `{term}`)", words.join("\", \"")),
+                    }
+                })
+                .collect();
             writeln!(
                 stdout,
                 "  {rule}: +{:.2} for {}{place}",
                 hit.strength,
-                hit.terms.join(", ")
+                terms.join(", ")
             )?;
         }
         for miss in &evidence.near_misses {

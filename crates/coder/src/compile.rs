@@ -277,7 +277,7 @@ pub fn raw_query(index: &Index, field: Field, query: &str) -> Result<Box<dyn Que
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use verbatim_model::CodebookInfo;
 

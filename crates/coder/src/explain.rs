@@ -37,6 +37,36 @@ pub fn evidence_stems(theme: &CompiledTheme, evidence: &ThemeEvidence) -> HashSe
     stems
 }
 
+/// The quote's own words behind a rule term: every run of consecutive words of `text`
+/// matching the term's stems (a phrase as a phrase), as written, each once. Empty when
+/// the term was found only in the question before the quote.
+pub fn words_for_term(theme: &CompiledTheme, rule: usize, term: &str, text: &str) -> Vec<String> {
+    let Some(rule) = theme.rules.iter().find(|r| r.number == rule) else {
+        return Vec::new();
+    };
+    let Some(matcher) = rule.any.iter().chain(&rule.all).find(|m| m.label == term) else {
+        return Vec::new();
+    };
+    let tokens = tokens(text);
+    let width = matcher.stems.len();
+    let mut found: Vec<String> = Vec::new();
+    for start in 0..tokens.len() {
+        let window = &tokens[start..(start + width).min(tokens.len())];
+        let matches = window.len() == width
+            && window
+                .iter()
+                .zip(&matcher.stems)
+                .all(|(token, stems)| stems.contains(&token.stem));
+        if let (true, Some(first), Some(last)) = (matches, window.first(), window.last()) {
+            let words = text[first.from..last.to].to_string();
+            if !found.contains(&words) {
+                found.push(words);
+            }
+        }
+    }
+    found
+}
+
 /// `text` with every word whose stem is in `stems` wrapped in `open` and `close`.
 pub fn highlight(text: &str, stems: &HashSet<String>, open: &str, close: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
@@ -57,6 +87,25 @@ pub fn highlight(text: &str, stems: &HashSet<String>, open: &str, close: &str) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_term_shows_the_words_the_quote_uses() {
+        let theme = crate::compile::compile_theme(&crate::compile::tests::theme(
+            "c.x",
+            vec![verbatim_model::Rule {
+                any: vec!["seconded".into(), "worn out".into()],
+                ..verbatim_model::Rule::default()
+            }],
+        ))
+        .expect("theme");
+        let text = "Give me one second; we are Worn  out and worn out.";
+        assert_eq!(words_for_term(&theme, 1, "seconded", text), ["second"]);
+        assert_eq!(
+            words_for_term(&theme, 1, "worn out", text),
+            ["Worn  out", "worn out"]
+        );
+        assert!(words_for_term(&theme, 2, "seconded", text).is_empty());
+    }
 
     #[test]
     fn marks_every_form_of_a_matched_word() {

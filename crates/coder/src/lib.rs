@@ -57,7 +57,7 @@ pub use compile::{
     CompiledRule, CompiledTheme, DEFAULT_THRESHOLD, Matcher, Near, compile, compile_theme,
 };
 pub use error::CoderError;
-pub use explain::{evidence_stems, highlight};
+pub use explain::{evidence_stems, highlight, words_for_term};
 pub use fusion::{
     APPLY_AT, Evidence, FEATURE_NAMES, FEATURES, Features, FusionWeights, RANKED, code_score,
     contributions, fit, fit_columns, score,

@@ -21,6 +21,143 @@ use crate::index::QuoteIndex;
 /// Stems too short to carry meaning.
 const MIN_STEM: usize = 3;
 
+/// English function words: in a theme's text they say nothing of the theme, and a quote
+/// sharing them with it shares nothing. Matched before stemming.
+const FUNCTION_WORDS: &[&str] = &[
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "although",
+    "among",
+    "and",
+    "another",
+    "any",
+    "are",
+    "around",
+    "because",
+    "been",
+    "before",
+    "being",
+    "between",
+    "both",
+    "but",
+    "can",
+    "could",
+    "did",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "either",
+    "else",
+    "even",
+    "every",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "her",
+    "here",
+    "hers",
+    "him",
+    "his",
+    "how",
+    "however",
+    "into",
+    "its",
+    "itself",
+    "just",
+    "many",
+    "may",
+    "might",
+    "more",
+    "most",
+    "much",
+    "must",
+    "myself",
+    "neither",
+    "nor",
+    "not",
+    "now",
+    "off",
+    "once",
+    "one",
+    "only",
+    "onto",
+    "other",
+    "others",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "per",
+    "rather",
+    "said",
+    "same",
+    "say",
+    "says",
+    "shall",
+    "she",
+    "should",
+    "since",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "through",
+    "thus",
+    "too",
+    "under",
+    "until",
+    "upon",
+    "very",
+    "was",
+    "way",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "yet",
+    "you",
+    "your",
+    "yours",
+];
+
 /// Per theme, its stems and their weights.
 #[derive(Debug, Clone)]
 pub struct ThemeWords {
@@ -78,21 +215,24 @@ impl ThemeWords {
             .collect()
     }
 
-    /// The shared stems of theme `theme` found in `text`, best first, for explanations.
+    /// The words of `text` (as written, each once) that theme `theme` shares with it,
+    /// most specific first, for explanations.
     pub fn shared(&self, theme: usize, text: &str) -> Vec<String> {
-        let present: BTreeSet<String> = tokens(text).into_iter().map(|t| t.stem).collect();
-        let mut shared: Vec<&(String, f64)> = self
-            .themes
-            .get(theme)
-            .map(|weights| {
-                weights
-                    .iter()
-                    .filter(|(s, _)| present.contains(s))
-                    .collect()
-            })
-            .unwrap_or_default();
-        shared.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        shared.into_iter().map(|(stem, _)| stem.clone()).collect()
+        let Some(weights) = self.themes.get(theme) else {
+            return Vec::new();
+        };
+        let weight: BTreeMap<&str, f64> = weights.iter().map(|(s, w)| (s.as_str(), *w)).collect();
+        let mut found: Vec<(f64, String)> = Vec::new();
+        for token in tokens(text) {
+            let word = text.get(token.from..token.to).unwrap_or("").to_lowercase();
+            if let Some(&w) = weight.get(token.stem.as_str())
+                && !found.iter().any(|(_, seen)| *seen == word)
+            {
+                found.push((w, word));
+            }
+        }
+        found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        found.into_iter().map(|(_, word)| word).collect()
     }
 }
 
@@ -107,11 +247,18 @@ pub fn theme_text(theme: &Theme) -> String {
 }
 
 fn theme_stems(theme: &Theme) -> BTreeSet<String> {
-    tokens(&theme_text(theme))
+    let text = theme_text(theme);
+    tokens(&text)
         .into_iter()
+        .filter(|t| !is_function_word(text.get(t.from..t.to).unwrap_or("")))
         .map(|t| t.stem)
         .filter(|s| s.len() >= MIN_STEM && !s.chars().all(|c| c.is_ascii_digit()))
         .collect()
+}
+
+fn is_function_word(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    FUNCTION_WORDS.binary_search(&lower.as_str()).is_ok()
 }
 
 #[cfg(test)]
@@ -168,9 +315,15 @@ any = ["online"]
         assert!(scores[1][1] > scores[0][1], "video call: digital theme");
         assert_eq!(
             words.shared(0, &quotes[0].text),
-            ["about", "inform", "resid", "share"],
-            "every stem of this theme alone weighs the same; ties by stem"
+            ["information", "residents", "shared"],
+            "every word of this theme alone weighs the same; ties by word"
         );
+    }
+
+    #[test]
+    fn function_words_are_sorted_for_lookup() {
+        assert!(FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(is_function_word("About") && !is_function_word("residents"));
     }
 
     #[test]
