@@ -90,9 +90,19 @@ fn code_ranks_themes_and_records_codings_deterministically() {
     );
     assert_eq!(
         first[1]["codes"][0]["evidence"],
-        serde_json::json!(["budget", "cut ~ grant within 3"])
+        serde_json::json!(["budget", "cut", "grant"]),
+        "evidence in the quote's own words"
+    );
+    assert_eq!(
+        first[0]["codes"][0]["evidence"],
+        serde_json::json!(["exhausted", "worn out"]),
+        "a phrase stays a phrase"
     );
     let codings = fs::read_to_string(dir.path().join(".verbatim/codings.jsonl")).expect("codings");
+    assert!(
+        codings.contains(r#""evidence":["budget","cut ~ grant within 3"]"#),
+        "the codings record the codebook's terms: {codings}"
+    );
     let auto_lines = codings
         .lines()
         .filter(|l| l.contains(r#""origin":"auto","coder":"verbatim""#))
@@ -661,4 +671,54 @@ fn codebook_check_warns_where_a_stem_catches_another_word() {
     );
     let json = &json_lines(&verbatim(dir.path(), &["codebook", "check", "--json"]))[0];
     assert_eq!(json["stem_catches"][0]["word"], "second");
+}
+
+#[test]
+fn a_manual_coding_pulls_quotes_with_its_words_toward_its_theme_without_a_model() {
+    let dir = project();
+    configure(dir.path(), "sources = [\"*.txt\"]\n");
+    fs::write(
+        dir.path().join("b.txt"),
+        "Q: The library?\n\nA: We had to close the library on Saturdays to keep the lights on.\n",
+    )
+    .expect("second transcript");
+    fs::write(
+        dir.path().join("c.txt"),
+        "Q: And leisure?\n\nA: The library shuts on Saturdays now, and the pool too.\n",
+    )
+    .expect("third transcript");
+    let score = |dir: &std::path::Path| -> f64 {
+        let coded = json_lines(&verbatim(dir, &["code", "--json", "--quiet"]));
+        let quote = coded.iter().find(|q| q["id"] == "c:2").expect("quote c:2");
+        quote["codes"]
+            .as_array()
+            .expect("codes")
+            .iter()
+            .find(|c| c["theme"] == "challenge.money")
+            .and_then(|c| c["score"].as_f64())
+            .unwrap_or(0.0)
+    };
+    let before = score(dir.path());
+    let codings_path = dir.path().join(".verbatim/codings.jsonl");
+    let mut codings = fs::read_to_string(&codings_path).expect("codings");
+    codings.insert_str(0, "{\"quote\":\"b:2\",\"theme\":\"challenge.money\",\"score\":null,\"origin\":\"manual\",\"coder\":\"jo\",\"evidence\":[]}\n");
+    fs::write(&codings_path, codings).expect("manual coding");
+    let coded = json_lines(&verbatim(dir.path(), &["code", "--json", "--quiet"]));
+    let pulled = coded
+        .iter()
+        .find(|q| q["id"] == "c:2")
+        .and_then(|q| q["codes"].as_array())
+        .and_then(|codes| codes.iter().find(|c| c["theme"] == "challenge.money"))
+        .expect("money ranked for the library quote");
+    let after = pulled["score"].as_f64().expect("score");
+    assert!(after > before, "{before} -> {after}");
+    let evidence = pulled["evidence"].to_string();
+    assert!(
+        evidence.contains("words like coded quote b:2"),
+        "{evidence}"
+    );
+    code_reads(dir.path(), 0, 3);
+    let files = state_files(dir.path());
+    let searched = stdout(&verbatim(dir.path(), &["search", "--json", "library"]));
+    assert_a_rebuild_gives(dir.path(), &files, "library", &searched);
 }

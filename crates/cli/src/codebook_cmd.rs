@@ -206,7 +206,8 @@ fn check(context: &Context, args: &FileArgs) -> anyhow::Result<()> {
         for c in &catches {
             reporter.note(&format!(
                 "warning: {} rule {}: `{}` is matched by its stem, so it also fires on `{}` \
-                 ({} quotes of the project, more than `{}` itself); guard it with `near`, \
+                 ({} quotes of the project, more than `{}` itself); give the rule \
+                 `exact = true` to match the word only as written, or guard it with `near`, \
                  `all` or `veto`",
                 c.theme, c.rule, c.term, c.word, c.quotes, c.term
             ));

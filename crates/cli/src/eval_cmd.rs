@@ -50,7 +50,7 @@ pub fn run(context: &Context, args: &EvalArgs) -> anyhow::Result<()> {
         VectorCache::open(Some(&path), encoder)
     });
     for set in &sets {
-        lexical.push(set_features(set, None, false, &reporter)?);
+        lexical.push(set_features(set, None, true, &reporter)?);
         if let (Some(encoder), Some(cache)) = (&encoder, cache.as_mut()) {
             semantic.push(set_features(set, Some((encoder, cache)), true, &reporter)?);
         }

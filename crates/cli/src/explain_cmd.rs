@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::bail;
 use clap::Args;
-use verbatim_coder::{Coder, QuoteIndex, ThemeEvidence, evidence_stems, highlight, words_for_term};
+use verbatim_coder::{Coder, QuoteIndex, ThemeEvidence, evidence_spans, mark, words_for_term};
 use verbatim_model::Quote;
 use verbatim_project::state::{StatePaths, manual_codings};
 use verbatim_project::{ThemeRank, explain_ranking, load_codebook, quotes_of};
@@ -169,9 +169,9 @@ pub fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<()> {
             )?;
         }
         if let Some(theme) = coder.themes().iter().find(|t| t.id == evidence.theme) {
-            let stems = evidence_stems(theme, evidence);
-            if !stems.is_empty() {
-                writeln!(stdout, "  {}", highlight(&quote.text, &stems, open, close))?;
+            let spans = evidence_spans(theme, evidence, &quote.text);
+            if !spans.is_empty() {
+                writeln!(stdout, "  {}", mark(&quote.text, &spans, open, close))?;
             }
         }
         writeln!(stdout)?;
@@ -211,6 +211,9 @@ fn write_ranking(
         if let Some((label, similarity)) = &rank.nearest {
             closest.push(format!("{label} {similarity:.2}"));
         }
+        if let Some((label, similarity)) = &rank.nearest_by_words {
+            closest.push(format!("{label} by words {similarity:.2}"));
+        }
         if !closest.is_empty() {
             writeln!(out, "      closest: {}", closest.join("; "))?;
         }
@@ -227,11 +230,11 @@ fn write_ranking(
 }
 
 fn theme_json(coder: &Coder, quote: &Quote, evidence: &ThemeEvidence) -> serde_json::Value {
-    let stems = coder
+    let spans = coder
         .themes()
         .iter()
         .find(|t| t.id == evidence.theme)
-        .map(|t| evidence_stems(t, evidence))
+        .map(|t| evidence_spans(t, evidence, &quote.text))
         .unwrap_or_default();
     serde_json::json!({
         "theme": evidence.theme,
@@ -245,6 +248,6 @@ fn theme_json(coder: &Coder, quote: &Quote, evidence: &ThemeEvidence) -> serde_j
         "near_misses": evidence.near_misses.iter().map(|m| serde_json::json!({
             "rule": m.rule, "terms": m.terms, "reason": m.reason,
         })).collect::<Vec<_>>(),
-        "highlighted": highlight(&quote.text, &stems, "[", "]"),
+        "highlighted": mark(&quote.text, &spans, "[", "]"),
     })
 }

@@ -3,7 +3,9 @@
 //! Words are split on non-alphanumerics, lower-cased, folded to ASCII and reduced to their
 //! English (Porter) stem, so `staff`, `Staff's` and `staffs` meet. Every index open and
 //! every rule compilation goes through [`register`] and [`analyzer`], so the terms a rule
-//! asks for are the terms the index holds.
+//! asks for are the terms the index holds. Rules that ask for the exact form use the same
+//! analysis without the stemmer ([`exact_analyzer`]): `Seconded` meets `seconded`, never
+//! `second`.
 
 use tantivy::Index;
 use tantivy::tokenizer::{
@@ -15,6 +17,9 @@ use crate::stem_cache::CachedEnglishStemmer;
 /// Name under which the analyzer is registered on every index.
 pub const ANALYZER: &str = "verbatim_en";
 
+/// Name under which the analyzer without stemming is registered on every index.
+pub const EXACT_ANALYZER: &str = "verbatim_exact";
+
 /// A fresh instance of the English analyzer.
 pub fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
@@ -25,9 +30,22 @@ pub fn analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Registers the analyzer on an index; called by every open and create.
+/// A fresh instance of the analyzer for exact forms: words lower-cased and folded to
+/// ASCII, not stemmed.
+pub fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Registers both analyzers on an index; called by every open and create.
 pub fn register(index: &Index) {
     index.tokenizers().register(ANALYZER, analyzer());
+    index
+        .tokenizers()
+        .register(EXACT_ANALYZER, exact_analyzer());
 }
 
 /// A token of analysed text: its stem, where it stands (byte offsets) and its position.
@@ -45,7 +63,15 @@ pub struct Token {
 
 /// Analyses `text` into stems with offsets.
 pub fn tokens(text: &str) -> Vec<Token> {
-    let mut analyzer = analyzer();
+    tokens_with(analyzer(), text)
+}
+
+/// Analyses `text` into exact forms (lower case, ASCII) with offsets; `stem` holds the form.
+pub fn exact_tokens(text: &str) -> Vec<Token> {
+    tokens_with(exact_analyzer(), text)
+}
+
+fn tokens_with(mut analyzer: TextAnalyzer, text: &str) -> Vec<Token> {
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();
     while stream.advance() {
@@ -106,6 +132,11 @@ mod tests {
         let stems: Vec<&str> = found.iter().map(|t| t.stem.as_str()).collect();
         assert_eq!(stems, ["staff", "s", "wellb", "staf", "level"]);
         assert_eq!((found[3].from, found[3].to), (21, 29));
+        let exact: Vec<String> = exact_tokens("Seconded, SECOND café")
+            .into_iter()
+            .map(|t| t.stem)
+            .collect();
+        assert_eq!(exact, ["seconded", "second", "cafe"]);
     }
 
     #[test]

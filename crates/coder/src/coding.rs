@@ -15,6 +15,7 @@ use verbatim_model::{Code, Codebook, Origin, RowSet};
 
 use crate::CoderError;
 use crate::compile::{CompiledRule, CompiledTheme, compile};
+use crate::example_words::{ExampleWords, TextExample, codebook_examples};
 use crate::fusion::FusionWeights;
 use crate::index::QuoteIndex;
 use crate::rule_sets::{RuleSets, Verdict};
@@ -108,6 +109,9 @@ pub struct Coder {
     /// Per category id, its cues compiled as a theme.
     cues: Vec<(String, CompiledTheme)>,
     theme_words: ThemeWords,
+    /// The codebook's example sentences, for [`Coder::with_examples`] to add to.
+    codebook_examples: Vec<TextExample>,
+    example_words: ExampleWords,
     weights: FusionWeights,
 }
 
@@ -134,12 +138,30 @@ impl Coder {
                     .map(|compiled| (category.id.clone(), compiled))
             })
             .collect::<Result<_, _>>()?;
+        let examples = codebook_examples(codebook);
         Ok(Coder {
             themes: compile(codebook)?,
             cues,
             theme_words: ThemeWords::new(codebook),
+            example_words: ExampleWords::new(codebook.themes.len(), &examples),
+            codebook_examples: examples,
             weights: FusionWeights::shipped(),
         })
+    }
+
+    /// The same coder with quotes a researcher coded as further examples of their themes
+    /// (besides the codebook's own example sentences): similar quotes are pulled toward
+    /// them by words.
+    pub fn with_examples(mut self, coded: &[TextExample]) -> Self {
+        let mut all = self.codebook_examples.clone();
+        all.extend(coded.iter().cloned());
+        self.example_words = ExampleWords::new(self.themes.len(), &all);
+        self
+    }
+
+    /// Every theme's examples, weighted for matching by words.
+    pub fn example_words(&self) -> &ExampleWords {
+        &self.example_words
     }
 
     /// The same coder with other fusion weights (for fitting and evaluation).
@@ -290,8 +312,13 @@ pub(crate) fn run_theme(
     let mut found: BTreeMap<usize, ThemeEvidence> = BTreeMap::new();
     let fields = index.fields();
     for rule in &theme.rules {
-        let text = RuleSets::search(rule, index, fields.text)?;
-        let context = RuleSets::search(rule, index, fields.context)?;
+        let (text, context) = if rule.exact {
+            (fields.text_exact, fields.context_exact)
+        } else {
+            (fields.text, fields.context)
+        };
+        let text = RuleSets::search(rule, index, text)?;
+        let context = RuleSets::search(rule, index, context)?;
         let candidates: std::collections::BTreeSet<usize> =
             text.candidates().chain(context.candidates()).collect();
         for quote in candidates {
@@ -406,6 +433,47 @@ mod tests {
         let mut rule = Rule::default();
         build(&mut rule);
         rule
+    }
+
+    #[test]
+    fn an_exact_rule_matches_its_words_only_as_written() {
+        let quotes = [
+            quote("q:1", "Two officers were Seconded to the hub.", None),
+            quote("q:2", "Give me a second, the second wave hit us.", None),
+            quote("q:3", "We are seconding staff again.", None),
+            quote("q:4", "Anyone?", Some("Who was seconded?")),
+        ];
+        let exact = |exact| {
+            vec![theme(
+                "a.secondment",
+                vec![rule(|r| {
+                    r.any = vec!["seconded".into(), "on loan".into()];
+                    r.exact = exact;
+                })],
+            )]
+        };
+        let matched = |found: Vec<Vec<(String, f64)>>| -> Vec<bool> {
+            found.iter().map(|codes| !codes.is_empty()).collect()
+        };
+        assert_eq!(
+            matched(coded(exact(false), &quotes)),
+            [true, true, true, false],
+            "stemmed: `second` and `seconding` fire too"
+        );
+        assert_eq!(
+            matched(coded(exact(true), &quotes)),
+            [true, false, false, false],
+            "exact: only `seconded`, in any case"
+        );
+        let index = QuoteIndex::in_memory(&quotes).expect("index");
+        let coder = Coder::new(&codebook(exact(true))).expect("codebook");
+        let evidence = coder.evidence(&index).expect("evidence");
+        assert!(
+            evidence[3]
+                .iter()
+                .any(|e| e.hits.iter().any(|h| h.in_context)),
+            "the question is searched by exact form too"
+        );
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! stand within `within` words of each other (in any order), `query` is a raw query
 //! string, and `veto` terms block the rule. A term of one word matches its stem family
 //! (see [`crate::analyzer::stem_family`]); a term of several words is a phrase, with the
-//! rule's `slop`.
+//! rule's `slop`. A rule with `exact = true` matches its words only as written (lower
+//! case, accents folded), against the index's unstemmed fields.
 
 use tantivy::query::{BooleanQuery, PhraseQuery, Query, QueryParser, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -13,7 +14,7 @@ use tantivy::{Index, Term};
 use verbatim_model::{Codebook, Rule, Theme};
 
 use crate::CoderError;
-use crate::analyzer::{ANALYZER, analyzer, stem_family, tokens};
+use crate::analyzer::{ANALYZER, analyzer, exact_tokens, stem_family, tokens};
 
 /// Default minimum score for a theme to be applied.
 pub const DEFAULT_THRESHOLD: f64 = 1.0;
@@ -27,6 +28,8 @@ pub struct Matcher {
     pub stems: Vec<Vec<String>>,
     /// Words allowed between the words of a phrase.
     pub slop: u32,
+    /// True when `stems` hold exact forms (the rule asks for them), not stems.
+    pub exact: bool,
 }
 
 /// Words that must stand close together.
@@ -34,10 +37,12 @@ pub struct Matcher {
 pub struct Near {
     /// The words as written.
     pub words: Vec<String>,
-    /// Their stems.
+    /// Their stems, or their exact forms.
     pub stems: Vec<String>,
     /// Largest gap, in words.
     pub within: u32,
+    /// True when `stems` hold exact forms.
+    pub exact: bool,
 }
 
 /// A rule ready to run.
@@ -57,6 +62,8 @@ pub struct CompiledRule {
     pub query: Option<String>,
     /// Blocking terms.
     pub veto: Vec<Matcher>,
+    /// True when the rule's words match only as written.
+    pub exact: bool,
 }
 
 /// A theme ready to run.
@@ -101,7 +108,7 @@ fn compile_rule(theme: &str, number: usize, rule: &Rule) -> Result<CompiledRule,
         terms
             .iter()
             .map(|term| {
-                matcher(term, slop)
+                matcher(term, slop, rule.exact)
                     .ok_or_else(|| problem(&format!("`{term}` has no words to match")))
             })
             .collect()
@@ -116,7 +123,7 @@ fn compile_rule(theme: &str, number: usize, rule: &Rule) -> Result<CompiledRule,
             .near
             .iter()
             .map(|word| {
-                single_stem(word)
+                single_stem(word, rule.exact)
                     .ok_or_else(|| problem(&format!("`near` word `{word}` must be one word")))
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -124,6 +131,7 @@ fn compile_rule(theme: &str, number: usize, rule: &Rule) -> Result<CompiledRule,
             words: rule.near.clone(),
             stems,
             within: rule.within.unwrap_or(5),
+            exact: rule.exact,
         })
     };
     if rule.within.is_some() && near.is_none() {
@@ -145,6 +153,7 @@ fn compile_rule(theme: &str, number: usize, rule: &Rule) -> Result<CompiledRule,
         near,
         query: rule.query.clone(),
         veto: matchers(&rule.veto)?,
+        exact: rule.exact,
     };
     if compiled.any.is_empty()
         && compiled.all.is_empty()
@@ -159,25 +168,32 @@ fn compile_rule(theme: &str, number: usize, rule: &Rule) -> Result<CompiledRule,
     Ok(compiled)
 }
 
-fn matcher(term: &str, slop: u32) -> Option<Matcher> {
-    let words: Vec<String> = tokens(term).into_iter().map(|t| t.stem).collect();
-    match words.len() {
-        0 => None,
-        1 => Some(Matcher {
-            label: term.to_string(),
-            stems: vec![stem_family(term.trim())],
-            slop: 0,
-        }),
-        _ => Some(Matcher {
-            label: term.to_string(),
-            stems: words.into_iter().map(|stem| vec![stem]).collect(),
-            slop,
-        }),
-    }
+fn matcher(term: &str, slop: u32, exact: bool) -> Option<Matcher> {
+    let analysed = if exact {
+        exact_tokens(term)
+    } else {
+        tokens(term)
+    };
+    let words: Vec<String> = analysed.into_iter().map(|t| t.stem).collect();
+    let stems = match (words.len(), exact) {
+        (0, _) => return None,
+        (1, false) => vec![stem_family(term.trim())],
+        _ => words.into_iter().map(|word| vec![word]).collect::<Vec<_>>(),
+    };
+    Some(Matcher {
+        label: term.to_string(),
+        slop: if stems.len() == 1 { 0 } else { slop },
+        stems,
+        exact,
+    })
 }
 
-fn single_stem(word: &str) -> Option<String> {
-    let found = tokens(word);
+fn single_stem(word: &str, exact: bool) -> Option<String> {
+    let found = if exact {
+        exact_tokens(word)
+    } else {
+        tokens(word)
+    };
     (found.len() == 1).then(|| found[0].stem.clone())
 }
 

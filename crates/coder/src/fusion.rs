@@ -1,6 +1,7 @@
 //! One score per (quote, theme) from every kind of evidence: the codebook's rules, its
-//! category cues, the words the quote shares with the theme's own text, and, with a
-//! model, how close the quote's meaning is to the theme's definition and examples.
+//! category cues, the words the quote shares with the theme's own text and with its
+//! nearest example, and, with a model, how close the quote's meaning is to the theme's
+//! definition and examples.
 //!
 //! The evidence is combined by logistic regression, so a score is the estimated chance
 //! that a researcher would code the quote to the theme, and one threshold means the same
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::CoderError;
 
 /// Number of features in a [`Features`] vector, the constant term included.
-pub const FEATURES: usize = 8;
+pub const FEATURES: usize = 9;
 
 /// Names of the features, in vector order (for the weights file and `explain`).
 pub const FEATURE_NAMES: [&str; FEATURES] = [
@@ -25,6 +26,7 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "meaning",
     "meaning (relative)",
     "nearest example",
+    "nearest example by words",
 ];
 
 /// A score at or above this applies a theme; below it the best themes are suggestions.
@@ -54,6 +56,8 @@ pub struct Evidence {
     pub best_meaning: f64,
     /// Cosine similarity of the quote and the nearest example of the theme.
     pub nearest_example: Option<f64>,
+    /// BM25 similarity (0 to 1) of the quote and the theme's nearest example by words.
+    pub example_words: Option<f64>,
 }
 
 impl Features {
@@ -69,6 +73,7 @@ impl Features {
             meaning,
             evidence.meaning.map_or(0.0, |m| m - evidence.best_meaning),
             evidence.nearest_example.unwrap_or(meaning),
+            evidence.example_words.unwrap_or(evidence.shared_words),
         ])
     }
 }
@@ -95,7 +100,7 @@ impl FusionWeights {
 
     /// Weights that rank by rules, then shared words, then meaning, unfitted.
     pub fn neutral() -> Self {
-        let weights = vec![-2.0, 3.0, 0.5, 0.5, 0.5, 4.0, 4.0, 2.0];
+        let weights = vec![-2.0, 3.0, 0.5, 0.5, 0.5, 4.0, 4.0, 2.0, 1.0];
         FusionWeights {
             fitted_on: "not fitted".into(),
             semantic: weights.clone(),
@@ -202,7 +207,7 @@ pub fn fit_columns(semantic: bool) -> Vec<usize> {
     if semantic {
         (0..FEATURES).collect()
     } else {
-        vec![0, 1, 2, 3, 4]
+        vec![0, 1, 2, 3, 4, 8]
     }
 }
 
@@ -242,7 +247,7 @@ mod tests {
 
     #[test]
     fn scores_are_probabilities_rounded_to_three_places() {
-        let features = Features([1.0, 0.5, 0.0, 0.2, 0.0, 0.0, 0.0, 0.0]);
+        let features = Features([1.0, 0.5, 0.0, 0.2, 0.0, 0.0, 0.0, 0.0, 0.2]);
         let s = score(&features, &FusionWeights::neutral().lexical);
         assert!((0.0..=1.0).contains(&s));
         assert_eq!(s, round3(s));

@@ -21,7 +21,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 use verbatim_model::Quote;
 
 use crate::CoderError;
-use crate::analyzer::{ANALYZER, register};
+use crate::analyzer::{ANALYZER, EXACT_ANALYZER, register};
 
 /// How many bits of a document key hold the quote's position within its source.
 const POSITION_BITS: u32 = 32;
@@ -49,6 +49,10 @@ pub struct Fields {
     pub text: Field,
     /// The question or lead-in before the quote, stemmed.
     pub context: Field,
+    /// The quote's words as written (lower case, ASCII), for rules asking for exact forms.
+    pub text_exact: Field,
+    /// The question's words as written.
+    pub context_exact: Field,
 }
 
 /// A searchable index over a list of quotes.
@@ -73,8 +77,15 @@ fn schema() -> Schema {
     );
     builder.add_u64_field("key", FAST);
     builder.add_u64_field("serial", INDEXED);
+    let exact = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(EXACT_ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     builder.add_text_field("text", stemmed.clone());
     builder.add_text_field("context", stemmed);
+    builder.add_text_field("text_exact", exact.clone());
+    builder.add_text_field("context_exact", exact);
     builder.build()
 }
 
@@ -405,8 +416,10 @@ fn add_documents(
         document.add_u64(fields.key, serial << POSITION_BITS | position as u64);
         document.add_u64(fields.serial, serial);
         document.add_text(fields.text, &quote.text);
+        document.add_text(fields.text_exact, &quote.text);
         if let Some(context) = &quote.context {
             document.add_text(fields.context, context);
+            document.add_text(fields.context_exact, context);
         }
         writer.add_document(document)?;
     }
@@ -419,6 +432,8 @@ fn fields(schema: &Schema) -> Result<Fields, CoderError> {
         serial: schema.get_field("serial")?,
         text: schema.get_field("text")?,
         context: schema.get_field("context")?,
+        text_exact: schema.get_field("text_exact")?,
+        context_exact: schema.get_field("context_exact")?,
     })
 }
 

@@ -38,6 +38,7 @@ mod check;
 mod coding;
 mod compile;
 mod error;
+mod example_words;
 mod explain;
 mod fusion;
 mod hits;
@@ -57,7 +58,8 @@ pub use compile::{
     CompiledRule, CompiledTheme, DEFAULT_THRESHOLD, Matcher, Near, compile, compile_theme,
 };
 pub use error::CoderError;
-pub use explain::{evidence_stems, highlight, words_for_term};
+pub use example_words::{ExampleWords, NearestByWords, TextExample, codebook_examples};
+pub use explain::{evidence_spans, highlight, mark, words_for_term};
 pub use fusion::{
     APPLY_AT, Evidence, FEATURE_NAMES, FEATURES, Features, FusionWeights, RANKED, code_score,
     contributions, fit, fit_columns, score,

@@ -9,9 +9,14 @@ use verbatim_model::{Code, Origin, RowSet};
 
 use crate::CoderError;
 use crate::coding::{CUE_FACTOR, Coder, ThemeEvidence, run_theme};
+use crate::example_words::NearestByWords;
 use crate::fusion::{APPLY_AT, Evidence, Features, RANKED, code_score, round3};
 use crate::index::QuoteIndex;
 use crate::meaning::ThemeVectors;
+
+/// Least similarity by words for the nearest example to be named in a code's evidence: a
+/// word or two in common scores it, but says nothing a reader could check.
+const WORDS_LIKE_SHOWN: f64 = 0.25;
 
 /// Most a category's cues add to the cue feature.
 const CUE_CAP: f64 = 1.0;
@@ -34,6 +39,8 @@ pub struct PairEvidence {
     pub rules: Option<ThemeEvidence>,
     /// The nearest example's label, with a model.
     pub nearest: Option<String>,
+    /// The nearest example by words, its label.
+    pub nearest_by_words: Option<String>,
 }
 
 /// What the index gives every theme before quotes are ranked.
@@ -41,6 +48,7 @@ struct Gathered {
     rules: Vec<BTreeMap<usize, ThemeEvidence>>,
     cues: BTreeMap<String, BTreeMap<usize, ThemeEvidence>>,
     shared: Vec<Vec<f32>>,
+    examples: Vec<Option<NearestByWords>>,
 }
 
 impl Coder {
@@ -126,6 +134,7 @@ impl Coder {
             rules,
             cues,
             shared: self.theme_words().scores(index)?,
+            examples: self.example_words().nearest(index)?,
         })
     }
 
@@ -171,6 +180,7 @@ impl Coder {
                     });
                 }
                 let close = &closeness[t];
+                let by_words = self.example_words().nearest_at(&gathered.examples, t, row);
                 PairEvidence {
                     evidence: Evidence {
                         rules: gathered.rules[t]
@@ -184,7 +194,12 @@ impl Coder {
                         nearest_example: close
                             .as_ref()
                             .and_then(|c| c.nearest.as_ref().map(|n| n.0)),
+                        example_words: by_words
+                            .as_ref()
+                            .map(|n| n.0)
+                            .or(gathered.examples[t].as_ref().map(|_| 0.0)),
                     },
+                    nearest_by_words: by_words.map(|n| n.1),
                     nearest: close
                         .as_ref()
                         .and_then(|c| c.nearest.as_ref().map(|n| n.1.clone())),
@@ -207,6 +222,11 @@ fn labels(pair: &PairEvidence) -> Vec<String> {
     }
     if let (Some(label), Some(similarity)) = (&pair.nearest, pair.evidence.nearest_example) {
         labels.push(format!("like {label}: {similarity:.2}"));
+    }
+    if let (Some(label), Some(similarity)) = (&pair.nearest_by_words, pair.evidence.example_words)
+        && similarity >= WORDS_LIKE_SHOWN
+    {
+        labels.push(format!("words like {label}: {similarity:.2}"));
     }
     labels
 }

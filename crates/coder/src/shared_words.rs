@@ -247,8 +247,13 @@ pub fn theme_text(theme: &Theme) -> String {
 }
 
 fn theme_stems(theme: &Theme) -> BTreeSet<String> {
-    let text = theme_text(theme);
-    tokens(&text)
+    content_stems(&theme_text(theme)).into_iter().collect()
+}
+
+/// The stems of `text` that carry meaning, in order: no function words, nothing shorter
+/// than three letters, no bare numbers.
+pub(crate) fn content_stems(text: &str) -> Vec<String> {
+    tokens(text)
         .into_iter()
         .filter(|t| !is_function_word(text.get(t.from..t.to).unwrap_or("")))
         .map(|t| t.stem)

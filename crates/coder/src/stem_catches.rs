@@ -1,7 +1,8 @@
 //! Words a rule catches that its writer may not mean: a one-word term is matched by its
 //! stem, and when the term is a derived form whose stem is a shorter word of its own
 //! (`seconded` -> `second`, `binned` -> `bin`), every use of that shorter word fires the
-//! rule too. Found by looking at what the project's quotes actually say.
+//! rule too. Found by looking at what the project's quotes actually say; the cure is the
+//! rule key `exact = true`, which such rules never need a warning for.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -31,7 +32,7 @@ pub struct StemCatch {
 pub fn stem_catches(themes: &[CompiledTheme], texts: &[&str]) -> Vec<StemCatch> {
     let mut by_stem: HashMap<&str, Vec<(&str, usize, String)>> = HashMap::new();
     for theme in themes {
-        for rule in &theme.rules {
+        for rule in theme.rules.iter().filter(|r| !r.exact) {
             for matcher in rule.any.iter().chain(&rule.all) {
                 let [stems] = matcher.stems.as_slice() else {
                     continue;

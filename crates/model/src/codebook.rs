@@ -108,6 +108,10 @@ pub struct Rule {
     /// Multiplier of the rule's contribution (default 1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
+    /// When true, the rule's words match only as written (case and accents aside), not
+    /// their other forms: `seconded` then never matches `second`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exact: bool,
 }
 
 impl Codebook {

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use verbatim_coder::{Coder, Meaning, QuoteIndex};
 use verbatim_model::{
     Codebook, CodedQuote, Coding, Origin, Quote, codes_by_quote, merge_codes, read_jsonl,
@@ -67,13 +68,15 @@ pub fn code(
     }
 }
 
-/// The project's quotes and codings files as refreshed.
+/// The project's quotes and codings files as refreshed; each code's evidence in the quote's
+/// own words (the codings keep the codebook's terms).
 pub fn load_coded(project: &Project, refreshed: Refreshed) -> Result<Coded> {
     let paths = StatePaths::of(project);
     let quotes: Vec<Quote> = read_jsonl(&paths.quotes)?;
     let codings: Vec<Coding> = read_jsonl(&paths.codings)?;
     let mut by_quote = codes_by_quote(&codings);
-    let coded_quotes = quotes
+    let coder = Coder::new(&refreshed.codebook)?;
+    let mut coded_quotes: Vec<CodedQuote> = quotes
         .into_iter()
         .map(|quote| {
             let mut codes = by_quote.remove(quote.id.as_str()).unwrap_or_default();
@@ -81,6 +84,9 @@ pub fn load_coded(project: &Project, refreshed: Refreshed) -> Result<Coded> {
             CodedQuote { quote, codes }
         })
         .collect();
+    coded_quotes
+        .par_iter_mut()
+        .for_each(|c| coder.show_quote_words(&mut c.codes, &c.quote.text));
     Ok(Coded {
         codebook: refreshed.codebook,
         quotes: coded_quotes,
@@ -115,9 +121,10 @@ fn code_files(
     let quotes: Vec<CodedQuote> = quotes
         .into_iter()
         .zip(auto)
-        .map(|(quote, auto)| CodedQuote {
-            quote,
-            codes: merge_codes(None, auto),
+        .map(|(quote, auto)| {
+            let mut codes = merge_codes(None, auto);
+            coder.show_quote_words(&mut codes, &quote.text);
+            CodedQuote { quote, codes }
         })
         .collect();
     let codings = quotes

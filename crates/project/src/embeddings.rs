@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
-use verbatim_coder::{Example, ThemeVectors, definition_text};
+use verbatim_coder::{Example, TextExample, ThemeVectors, codebook_examples, definition_text};
 use verbatim_model::{Codebook, write_atomic};
 use verbatim_semantic::install::{self, ModelFiles};
 use verbatim_semantic::{Embedder, EmbedderKind};
@@ -230,12 +230,12 @@ fn parse(bytes: &[u8], dimensions: usize) -> Option<HashMap<[u8; 16], Vec<f32>>>
 }
 
 /// The themes' vectors: each definition, and as examples the codebook's example sentences
-/// and the `coded` quotes (theme index, label, text) a researcher coded.
+/// and the `coded` quotes a researcher coded.
 pub fn theme_vectors(
     encoder: &Embedder,
     cache: &mut VectorCache,
     codebook: &Codebook,
-    coded: &[(usize, String, String)],
+    coded: &[TextExample],
     observer: &dyn Observer,
 ) -> Result<ThemeVectors> {
     let definitions: Vec<String> = codebook
@@ -243,26 +243,22 @@ pub fn theme_vectors(
         .iter()
         .map(|theme| definition_text(codebook, theme))
         .collect();
-    let mut examples: Vec<(usize, String, &str)> = Vec::new();
-    for (t, theme) in codebook.themes.iter().enumerate() {
-        for (n, example) in theme.examples.iter().enumerate() {
-            examples.push((t, format!("example {}", n + 1), example));
-        }
-    }
-    examples.extend(
-        coded
-            .iter()
-            .map(|(t, label, text)| (*t, label.clone(), text.as_str())),
-    );
+    let mut examples = codebook_examples(codebook);
+    examples.extend(coded.iter().cloned());
     let mut texts: Vec<&str> = definitions.iter().map(String::as_str).collect();
-    texts.extend(examples.iter().map(|e| e.2));
+    texts.extend(examples.iter().map(|e| e.text.as_str()));
     let mut vectors = cache.vectors(encoder, &texts, observer)?.into_iter();
     let mut themes = ThemeVectors {
         definitions: vectors.by_ref().take(definitions.len()).collect(),
         examples: vec![Vec::new(); codebook.themes.len()],
     };
-    for ((t, label, _), vector) in examples.into_iter().zip(vectors) {
-        themes.examples[t].push(Example { label, vector });
+    for (example, vector) in examples.into_iter().zip(vectors) {
+        if let Some(slot) = themes.examples.get_mut(example.theme) {
+            slot.push(Example {
+                label: example.label,
+                vector,
+            });
+        }
     }
     Ok(themes)
 }
@@ -273,7 +269,7 @@ pub fn embed_for_coding(
     encoder: &Embedder,
     cache: &mut VectorCache,
     codebook: &Codebook,
-    coded: &[(usize, String, String)],
+    coded: &[TextExample],
     texts: &[&str],
     observer: &dyn Observer,
 ) -> Result<(ThemeVectors, Vec<Vec<f32>>)> {

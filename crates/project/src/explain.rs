@@ -3,7 +3,8 @@
 //! similarity, and the theme's own words found in the quote.
 
 use verbatim_coder::{
-    APPLY_AT, Coder, FusionWeights, Meaning, PairEvidence, QuoteIndex, code_score, contributions,
+    APPLY_AT, Coder, FusionWeights, Meaning, PairEvidence, QuoteIndex, TextExample, code_score,
+    contributions,
 };
 use verbatim_model::{Codebook, Coding, Origin, Quote};
 
@@ -24,8 +25,11 @@ pub struct ThemeRank {
     pub because: Vec<(String, f64)>,
     /// Similarity with the theme's definition, with a model.
     pub definition: Option<f64>,
-    /// The nearest example (codebook example or coded quote) and its similarity.
+    /// The nearest example (codebook example or coded quote) in meaning, and its
+    /// similarity.
     pub nearest: Option<(String, f64)>,
+    /// The nearest example by words, and its similarity (0 to 1).
+    pub nearest_by_words: Option<(String, f64)>,
     /// The theme's own words (stems) found in the quote, most specific first.
     pub shared_words: Vec<String>,
 }
@@ -41,13 +45,13 @@ pub fn explain_ranking(
     model: Option<&str>,
     observer: &dyn Observer,
 ) -> Result<(Vec<ThemeRank>, Option<String>)> {
-    let coder = Coder::new(codebook)?;
+    let examples = coded_examples(codebook, quotes, manual);
+    let coder = Coder::new(codebook)?.with_examples(&examples);
     // A quote's evidence never depends on other quotes: an index of this one suffices.
     let index = QuoteIndex::in_memory(std::slice::from_ref(quote))?;
     let encoder = load_model(model, observer)?;
     let (pairs, name) = match &encoder {
         Some(encoder) => {
-            let examples = coded_examples(codebook, quotes, manual);
             let mut cache = VectorCache::open(None, encoder);
             let (themes, vectors) = embed_for_coding(
                 encoder,
@@ -112,16 +116,16 @@ fn rank_of(
         because,
         definition: pair.evidence.meaning,
         nearest: pair.nearest.clone().zip(pair.evidence.nearest_example),
+        nearest_by_words: pair
+            .nearest_by_words
+            .clone()
+            .zip(pair.evidence.example_words),
         shared_words: coder.theme_words().shared(t, text),
     }
 }
 
 /// The manually coded quotes as examples of their themes, as coding uses them.
-fn coded_examples(
-    codebook: &Codebook,
-    quotes: &[Quote],
-    manual: &[Coding],
-) -> Vec<(usize, String, String)> {
+fn coded_examples(codebook: &Codebook, quotes: &[Quote], manual: &[Coding]) -> Vec<TextExample> {
     let mut examples: Vec<(usize, String, String)> = manual
         .iter()
         .filter(|c| c.origin == Origin::Manual)
@@ -134,4 +138,7 @@ fn coded_examples(
     examples.sort();
     examples.dedup();
     examples
+        .into_iter()
+        .map(|(theme, label, text)| TextExample { theme, label, text })
+        .collect()
 }

@@ -1,7 +1,7 @@
 //! The features of every (quote, theme) pair of a gold set, as the coder computes them,
 //! and the labelled pairs fitting learns from.
 
-use verbatim_coder::{Coder, Example, Features, Meaning, QuoteIndex, ThemeVectors};
+use verbatim_coder::{Coder, Example, Features, Meaning, QuoteIndex, TextExample, ThemeVectors};
 use verbatim_semantic::Embedder;
 
 use super::gold::GoldSet;
@@ -21,8 +21,10 @@ pub struct SetFeatures {
     pub gold: Vec<Vec<String>>,
 }
 
-/// The features of every (quote, theme) pair of `set`. With an encoder, each fold's
-/// quotes are coded with the other folds' gold quotes as examples when `examples` holds.
+/// The features of every (quote, theme) pair of `set`, by words alone or with a model.
+/// With `examples`, each fold's quotes are coded with the other folds' gold quotes as
+/// examples of their themes (by words, and by meaning with a model): cross-validated
+/// learning from coded quotes.
 pub fn set_features(
     set: &GoldSet,
     model: Option<(&Embedder, &mut VectorCache)>,
@@ -31,34 +33,46 @@ pub fn set_features(
 ) -> Result<SetFeatures> {
     let coder = Coder::new(&set.codebook)?;
     let index = QuoteIndex::in_memory(&set.quotes)?;
-    let pairs = match model {
-        None => to_features(coder.pair_evidence(&index, None)?),
+    let embedded = match model {
         Some((encoder, cache)) => {
             let texts: Vec<&str> = set.quotes.iter().map(|q| q.text.as_str()).collect();
             let vectors = cache.vectors(encoder, &texts, observer)?;
             let base = theme_vectors(encoder, cache, &set.codebook, &[], observer)?;
-            let folds = set.folds.iter().copied().max().map_or(0, |m| m + 1);
-            let mut pairs = vec![Vec::new(); set.quotes.len()];
-            for fold in 0..folds {
-                let themes = if examples {
-                    with_examples(&base, set, &vectors, fold)
-                } else {
-                    base.clone()
-                };
-                let meaning = Meaning {
-                    themes: &themes,
-                    quotes: &vectors,
-                };
-                let found = to_features(coder.pair_evidence(&index, Some(meaning))?);
-                for (row, features) in found.into_iter().enumerate() {
-                    if set.folds[row] == fold {
-                        pairs[row] = features;
-                    }
-                }
-            }
-            pairs
+            Some((base, vectors))
         }
+        None => None,
     };
+    let folds = if examples {
+        set.folds.iter().copied().max().map_or(1, |m| m + 1)
+    } else {
+        1
+    };
+    let mut pairs = vec![Vec::new(); set.quotes.len()];
+    for fold in 0..folds {
+        let coded = if examples {
+            gold_examples(set, fold)
+        } else {
+            Vec::new()
+        };
+        let texts: Vec<TextExample> = coded.iter().map(|(_, e)| e.clone()).collect();
+        let fold_coder = coder.clone().with_examples(&texts);
+        let themes = embedded
+            .as_ref()
+            .map(|(base, vectors)| with_vectors(base, &coded, vectors));
+        let meaning = embedded
+            .as_ref()
+            .zip(themes.as_ref())
+            .map(|((_, vectors), themes)| Meaning {
+                themes,
+                quotes: vectors,
+            });
+        let found = to_features(fold_coder.pair_evidence(&index, meaning)?);
+        for (row, features) in found.into_iter().enumerate() {
+            if !examples || set.folds[row] == fold {
+                pairs[row] = features;
+            }
+        }
+    }
     Ok(SetFeatures {
         name: set.name.clone(),
         pairs,
@@ -67,25 +81,42 @@ pub fn set_features(
     })
 }
 
-/// The themes' vectors with the gold quotes outside `fold` as examples.
-fn with_examples(
-    base: &ThemeVectors,
-    set: &GoldSet,
-    vectors: &[Vec<f32>],
-    fold: usize,
-) -> ThemeVectors {
-    let mut themes = base.clone();
+/// The gold quotes outside `fold` as examples of their gold themes, with their rows.
+fn gold_examples(set: &GoldSet, fold: usize) -> Vec<(usize, TextExample)> {
+    let mut coded = Vec::new();
     for (row, gold) in set.gold.iter().enumerate() {
         if set.folds[row] == fold {
             continue;
         }
         for theme in gold {
             if let Some(t) = set.codebook.themes.iter().position(|x| &x.id == theme) {
-                themes.examples[t].push(Example {
+                let example = TextExample {
+                    theme: t,
                     label: format!("coded quote {}", set.quotes[row].id),
-                    vector: vectors[row].clone(),
-                });
+                    text: set.quotes[row].text.clone(),
+                };
+                coded.push((row, example));
             }
+        }
+    }
+    coded
+}
+
+/// The themes' vectors with the `coded` examples added (their vectors are their rows').
+fn with_vectors(
+    base: &ThemeVectors,
+    coded: &[(usize, TextExample)],
+    vectors: &[Vec<f32>],
+) -> ThemeVectors {
+    let mut themes = base.clone();
+    for (row, example) in coded {
+        if let (Some(vector), Some(slot)) =
+            (vectors.get(*row), themes.examples.get_mut(example.theme))
+        {
+            slot.push(Example {
+                label: example.label.clone(),
+                vector: vector.clone(),
+            });
         }
     }
     themes

@@ -119,7 +119,7 @@ mod tests {
     #[test]
     fn figures_follow_the_ranking() {
         // Two themes; feature 1 (rules) decides. Quote 1 right, quote 2 wrong.
-        let pair = |rules: f64| Features([1.0, rules, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
+        let pair = |rules: f64| Features([1.0, rules, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
         let set = SetFeatures {
             name: "t".into(),
             pairs: vec![vec![pair(5.0), pair(0.0)], vec![pair(5.0), pair(0.0)]],

@@ -1,5 +1,6 @@
-//! A researcher's manual codings as examples for coding by meaning: each manually coded
-//! quote becomes a point of its theme, pulling similar new quotes toward it.
+//! A researcher's manual codings as examples: each manually coded quote becomes an example
+//! of its theme, pulling similar new quotes toward it by words and, with a model, by
+//! meaning.
 //!
 //! With examples, a quote's automatic codes depend on the manual codings as well as on
 //! its own source. So that incremental runs stay identical to rebuilds, the manual
@@ -9,15 +10,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use verbatim_coder::TextExample;
 use verbatim_model::{Codebook, Coding, QuoteTable};
 
 use super::paths::StatePaths;
 use super::plan::Plan;
 use super::quote_file::QuoteLines;
 use crate::error::Result;
-
-/// An example: theme index in the codebook, label, text.
-pub(crate) type ExampleText = (usize, String, String);
 
 /// A digest of the manual codings that can serve as examples (quote and theme of each).
 pub(crate) fn examples_digest(manual: &[Coding]) -> String {
@@ -72,7 +71,7 @@ pub(crate) fn kept_examples(
     old: &QuoteTable,
     codebook: &Codebook,
     manual: &[Coding],
-) -> Result<Vec<ExampleText>> {
+) -> Result<Vec<TextExample>> {
     let documents = coded_documents(manual);
     let wanted: BTreeMap<&str, Vec<&str>> = by_quote(manual);
     let lines = QuoteLines::open(&paths.quotes)?;
@@ -93,21 +92,18 @@ pub(crate) fn kept_examples(
     Ok(examples(codebook, manual, |id| texts.get(id).cloned()))
 }
 
-/// The examples among quotes just read (`ids` and `texts` in row order).
+/// The examples among quotes just read (`texts` by quote id, as streaming kept them).
 pub(crate) fn fresh_examples(
     codebook: &Codebook,
     manual: &[Coding],
-    ids: &[String],
-    texts: &[String],
-) -> Vec<ExampleText> {
-    let wanted = by_quote(manual);
-    let found: BTreeMap<&str, &String> = ids
-        .iter()
-        .zip(texts)
-        .filter(|(id, _)| wanted.contains_key(id.as_str()))
-        .map(|(id, text)| (id.as_str(), text))
-        .collect();
-    examples(codebook, manual, |id| found.get(id).map(|t| (*t).clone()))
+    texts: &BTreeMap<String, String>,
+) -> Vec<TextExample> {
+    examples(codebook, manual, |id| texts.get(id).cloned())
+}
+
+/// The ids of the manually coded quotes, whose texts streaming keeps.
+pub(crate) fn coded_quote_ids(manual: &[Coding]) -> BTreeSet<String> {
+    manual.iter().map(|c| c.quote.clone()).collect()
 }
 
 fn by_quote(manual: &[Coding]) -> BTreeMap<&str, Vec<&str>> {
@@ -127,7 +123,7 @@ fn examples(
     codebook: &Codebook,
     manual: &[Coding],
     text_of: impl Fn(&str) -> Option<String>,
-) -> Vec<ExampleText> {
+) -> Vec<TextExample> {
     let mut out: BTreeSet<(usize, String)> = BTreeSet::new();
     for coding in manual {
         if let Some(t) = codebook.themes.iter().position(|t| t.id == coding.theme) {
@@ -136,7 +132,11 @@ fn examples(
     }
     out.into_iter()
         .filter_map(|(t, quote)| {
-            text_of(&quote).map(|text| (t, format!("coded quote {quote}"), text))
+            text_of(&quote).map(|text| TextExample {
+                theme: t,
+                label: format!("coded quote {quote}"),
+                text,
+            })
         })
         .collect()
 }

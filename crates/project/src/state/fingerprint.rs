@@ -1,5 +1,5 @@
 //! Digests of what a project's quotes depend on: the shared inputs (Verbatim's version,
-//! configuration, codebook), the roster file, and the roster's answers to the names one
+//! the coder's fusion weights, configuration, codebook), the roster file, and the roster's answers to the names one
 //! source asked about.
 
 use std::path::Path;
@@ -13,6 +13,10 @@ use crate::error::{IoContext, Result};
 pub(crate) fn inputs_fingerprint(project: &Project, codebook: &Path) -> Result<String> {
     let mut hash = Fnv::default();
     hash.feed(env!("CARGO_PKG_VERSION").as_bytes());
+    // Refitted weights change every code without a new version number.
+    let weights = serde_json::to_string(&verbatim_coder::FusionWeights::shipped())
+        .map_err(|e| crate::error::Error::Internal(format!("fusion weights: {e}")))?;
+    hash.feed(weights.as_bytes());
     for path in [project.root.join(CONFIG_FILE), codebook.to_path_buf()] {
         let bytes =
             std::fs::read(&path).io_context(|| format!("{}: cannot read", path.display()))?;

@@ -32,7 +32,7 @@ mod stream;
 
 use std::path::Path;
 
-use verbatim_coder::{Coder, IndexBuilder, Meaning, Part, QuoteIndex};
+use verbatim_coder::{Coder, IndexBuilder, Meaning, Part, QuoteIndex, TextExample};
 use verbatim_model::{
     Code, Codebook, FileStamp, QuoteTable, Roster, codes_by_quote, merge_codes, write_atomic,
 };
@@ -51,7 +51,7 @@ use crate::error::{Error, IoContext, Result};
 use crate::observer::{Observer, Progress};
 use crate::read::{ReadOptions, SourceReader};
 use crate::sources::list_sources;
-use examples::{examples_digest, fresh_examples, kept_examples, touches_examples};
+use examples::{coded_quote_ids, examples_digest, fresh_examples, kept_examples, touches_examples};
 use fingerprint::{inputs_fingerprint, load_roster, roster_answers};
 use plan::{Decision, Listing, Plan, RosterNow, decide};
 use stream::{Builders, Streamed};
@@ -87,7 +87,7 @@ pub fn refresh(
     let model = choose_model(project.config.model.as_deref(), observer)?;
     let found = load_table(&paths);
     let manual = manual_codings(&paths.codings, found.as_ref(), observer)?;
-    // With a model, manual codings are examples that every automatic code may depend on.
+    // Manual codings are examples that every automatic code may depend on.
     let inputs = match &model {
         Some(model) => format!(
             "{}-{}-{}",
@@ -96,8 +96,9 @@ pub fn refresh(
             examples_digest(&manual)
         ),
         None => format!(
-            "{}-{NO_MODEL}",
-            inputs_fingerprint(project, &codebook_path)?
+            "{}-{NO_MODEL}-{}",
+            inputs_fingerprint(project, &codebook_path)?,
+            examples_digest(&manual)
         ),
     };
     let (roster, roster_digest) = load_roster(project)?;
@@ -117,7 +118,7 @@ pub fn refresh(
             kept: listing.files.len(),
         });
     };
-    if model.is_some() && touches_examples(&plan, &manual) {
+    if touches_examples(&plan, &manual) {
         plan = match decide(None, &listing, &roster_now) {
             Decision::Read(rebuild) => rebuild,
             Decision::Unchanged => {
@@ -125,17 +126,17 @@ pub fn refresh(
             }
         };
     }
-    let coder = Coder::new(&codebook)?;
     let reader = SourceReader::new(Some(project), &ReadOptions::default())?;
     let mut builders = open_builders(&paths, &plan)?;
     let encoder = model.map(|chosen| chosen.load()).transpose()?;
-    let mut examples = Vec::new();
     if encoder.is_some() {
         builders.texts = Some(Vec::new());
-        if let Some(old) = plan.old {
-            examples = kept_examples(&paths, old, &codebook, &manual)?;
-        }
     }
+    builders.coded_ids = coded_quote_ids(&manual);
+    let mut examples = match plan.old {
+        Some(old) => kept_examples(&paths, old, &codebook, &manual)?,
+        None => Vec::new(),
+    };
     let streamed = stream::read_sources(
         &reader,
         &paths,
@@ -146,18 +147,23 @@ pub fn refresh(
         observer,
     )?;
     let Streamed {
-        builders,
+        mut builders,
         written,
         queries,
     } = streamed;
+    examples.extend(fresh_examples(
+        &codebook,
+        &manual,
+        &std::mem::take(&mut builders.coded_texts),
+    ));
+    let coder = Coder::new(&codebook)?.with_examples(&examples);
     let read = queries.len();
     let generation = paths::next_generation(&paths);
     let semantic = encoder.as_ref().map(|encoder| Semantic {
         encoder,
         codebook: &codebook,
         paths: &paths,
-        manual: &manual,
-        kept_examples: examples,
+        examples: &examples,
     });
     let auto = code_new(&coder, &plan, builders, &written, semantic, observer)?;
     std::fs::write(&paths.generation, format!("{generation}\n"))
@@ -214,24 +220,27 @@ fn open_builders(paths: &StatePaths, plan: &Plan<'_>) -> Result<Builders> {
                 index: IndexBuilder::updating(index, &plan.removed(), plan.to_read_bytes)?,
                 fresh: Some(IndexBuilder::in_memory(plan.to_read_bytes)?),
                 texts: None,
+                coded_ids: Default::default(),
+                coded_texts: Default::default(),
             }
         }
         None => Builders {
             index: IndexBuilder::create(&paths.index, plan.to_read_bytes)?,
             fresh: None,
             texts: None,
+            coded_ids: Default::default(),
+            coded_texts: Default::default(),
         },
     })
 }
 
 /// What coding by meaning needs: the model, the codebook, where the vectors are kept, and
-/// the manual codings as examples (those in carried-over sources already read).
+/// the manually coded quotes as examples.
 struct Semantic<'a> {
     encoder: &'a Embedder,
     codebook: &'a Codebook,
     paths: &'a StatePaths,
-    manual: &'a [verbatim_model::Coding],
-    kept_examples: Vec<examples::ExampleText>,
+    examples: &'a [TextExample],
 }
 
 /// Commits the project's index and codes the new quotes: on a rebuild in the project's
@@ -253,15 +262,13 @@ fn code_new(
                 encoder,
                 codebook,
                 paths,
-                manual,
-                kept_examples: mut examples,
+                examples,
             } = semantic;
-            examples.extend(fresh_examples(codebook, manual, &written.fresh_ids, &texts));
             let file = paths.embeddings.join(format!("{}.bin", encoder.name()));
             let mut cache = VectorCache::open(Some(&file), encoder);
             let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
             Some(embed_for_coding(
-                encoder, &mut cache, codebook, &examples, &texts, observer,
+                encoder, &mut cache, codebook, examples, &texts, observer,
             )?)
         }
         _ => None,

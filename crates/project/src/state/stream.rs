@@ -3,7 +3,7 @@
 //! Reading, indexing and writing overlap, and only the few batches in flight are held in
 //! memory, however large the round.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, sync_channel};
 
@@ -30,6 +30,10 @@ pub(crate) struct Builders {
     pub fresh: Option<IndexBuilder>,
     /// With a sentence model, the new quotes' texts in row order, for embedding.
     pub texts: Option<Vec<String>>,
+    /// The ids of the manually coded quotes, whose texts serve as examples.
+    pub coded_ids: BTreeSet<String>,
+    /// The texts of the manually coded quotes among the new ones, by id.
+    pub coded_texts: BTreeMap<String, String>,
 }
 
 /// What streaming the new sources left.
@@ -112,6 +116,13 @@ fn index_all(
             }
             if let Some(texts) = builders.texts.as_mut() {
                 texts.extend(ingested.quotes.iter().map(|q| q.text.clone()));
+            }
+            for quote in &ingested.quotes {
+                if builders.coded_ids.contains(&quote.id) {
+                    builders
+                        .coded_texts
+                        .insert(quote.id.clone(), quote.text.clone());
+                }
             }
             fresh_sources += 1;
         }
