@@ -285,3 +285,60 @@ fn a_project_run_writes_quotes_jsonl_and_quiet_prints_nothing() {
     let printed = verbatim(dir.path(), &["ingest", "--json"]);
     assert_eq!(stdout(&printed), written);
 }
+
+/// Transcripts in the shapes video-call and transcription services export: display names
+/// with notes and apostrophes (Zoom), a name and time alone on a line (Otter.ai, named and
+/// `Speaker N`). Each: who speaks, how many quotes, how the first begins, and the warning
+/// that says who was taken for the interviewer.
+#[test]
+fn exports_of_video_calls_and_transcription_services_keep_every_answer() {
+    let fixtures = repo_root().join("tests/exports");
+    let cases: [(&str, &[&str], usize, &str, &str); 3] = [
+        (
+            "zoom-display-names.vtt",
+            &["Ana", "Tom Brennan", "Tom's iPhone"],
+            3,
+            "Sure. I run the community safety partnership",
+            "Priya Nair",
+        ),
+        (
+            "otter-named.txt",
+            &["Rachel Moss"],
+            4,
+            "No, it's fine.",
+            "Hannah Okafor",
+        ),
+        (
+            "otter-speakers.txt",
+            &["Speaker 2"],
+            3,
+            "Working from home, without a doubt.",
+            "Speaker 1",
+        ),
+    ];
+    for (file, speakers, count, first, interviewer) in cases {
+        let output = verbatim(&fixtures, &["ingest", "--json", file]);
+        assert!(output.status.success(), "{file}: {}", stderr(&output));
+        let quotes = json_lines(&output);
+        assert_offsets_exact(&fixtures, &quotes);
+        let found: BTreeSet<&str> = quotes
+            .iter()
+            .filter_map(|q| field(q, "speaker_hint"))
+            .collect();
+        assert_eq!(found, speakers.iter().copied().collect(), "{file}");
+        assert_eq!(quotes.len(), count, "{file}");
+        let text = field(&quotes[0], "text").unwrap_or("");
+        assert!(text.starts_with(first), "{file}: {text}");
+        assert!(
+            quotes
+                .iter()
+                .all(|q| !field(q, "text").unwrap_or("").starts_with(char::is_numeric)),
+            "{file}: no quote starts with a timestamp's seconds"
+        );
+        let warned = stderr(&output);
+        assert!(
+            warned.contains(&format!("took \"{interviewer}\" for the interviewer")),
+            "{file}: {warned}"
+        );
+    }
+}

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use verbatim_model::{Quote, Resolution, Roster, Speaker};
 
+use crate::interviewer::guess_interviewer;
 use crate::locate::Locator;
 use crate::marker::{GenericRole, LabelShape, label_shape};
 use crate::options::IngestOptions;
@@ -40,6 +41,9 @@ struct Resolver<'a> {
     interviewers: Roster,
     interviewee: Option<String>,
     interviewer: Option<String>,
+    /// The label taken for the interviewer's because its turns are questions (matched as
+    /// written: `Speaker 1` must not take `Speaker 2` with it).
+    guessed_interviewer: Option<String>,
     unknown: BTreeSet<String>,
     warnings: BTreeSet<String>,
     roster_queries: BTreeSet<String>,
@@ -53,6 +57,18 @@ impl<'a> Resolver<'a> {
         let interviewees = front.names("interviewee");
         let mut interviewer_names = front.names("interviewer");
         interviewer_names.extend(options.interviewers.iter().cloned());
+        let mut warnings = BTreeSet::new();
+        let mut guessed_interviewer = None;
+        if interviewer_names.is_empty()
+            && let Some((label, asks, turns)) = guess_interviewer(transcript)
+            && !roster.is_some_and(|r| matches!(r.resolve(&label), Resolution::Matched(_)))
+        {
+            warnings.insert(format!(
+                "took \"{label}\" for the interviewer ({asks} of {turns} turns are questions); \
+                 name the interviewer in the source's front matter or in verbatim.toml to be sure"
+            ));
+            guessed_interviewer = Some(label);
+        }
         let everyone: Vec<String> = interviewees
             .iter()
             .chain(&interviewer_names)
@@ -66,7 +82,8 @@ impl<'a> Resolver<'a> {
             interviewer: (front.names("interviewer").len() == 1)
                 .then(|| front.names("interviewer")[0].clone()),
             unknown: BTreeSet::new(),
-            warnings: BTreeSet::new(),
+            warnings,
+            guessed_interviewer,
             roster_queries: BTreeSet::new(),
             seen: std::collections::HashMap::new(),
         }
@@ -104,7 +121,8 @@ impl<'a> Resolver<'a> {
                     .is_some_and(|r| r.eq_ignore_ascii_case("interviewer"))
                     || matches!(self.interviewers.resolve(&s.name), Resolution::Matched(_))
             })
-            || matches!(self.interviewers.resolve(label), Resolution::Matched(_));
+            || matches!(self.interviewers.resolve(label), Resolution::Matched(_))
+            || self.guessed_interviewer.as_deref() == Some(label);
         Who {
             interviewer,
             speaker,

@@ -6,7 +6,7 @@
 //! turn. The transcript text is a rendering, one paragraph per turn (`Name: words`), and
 //! quote offsets point into that rendering.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::error::SyntaxError;
 use crate::front_matter::line_spans;
@@ -25,6 +25,9 @@ pub enum Captions {
 struct Cue {
     start: String,
     pieces: Vec<(Option<String>, String)>,
+    /// Labels written with a note in parentheses (`Ana (Northbridge):`), which prose never
+    /// is: a video call's display names.
+    noted: BTreeSet<String>,
 }
 
 /// A single-word `Name:` prefix seen once in the whole file is more likely prose
@@ -36,9 +39,11 @@ fn demote_one_off_labels(cues: &mut [Cue]) {
             *counts.entry(label.to_lowercase()).or_default() += 1;
         }
     }
+    let noted: BTreeSet<String> = cues.iter().flat_map(|c| c.noted.iter().cloned()).collect();
     for (label, words) in cues.iter_mut().flat_map(|c| c.pieces.iter_mut()) {
         let one_off_plain = label.as_deref().is_some_and(|l| {
             counts.get(&l.to_lowercase()) == Some(&1)
+                && !noted.contains(l)
                 && crate::marker::label_shape(l) == Some(LabelShape::Plain)
         });
         if one_off_plain && let Some(name) = label.take() {
@@ -111,9 +116,11 @@ fn parse_cue(block: &[&str], first_line: usize, dialect: Captions) -> Result<Cue
     let line = first_line + timing_at;
     let start = parse_timing(timing, dialect).map_err(|message| SyntaxError::new(line, message))?;
     let payload = block[timing_at + 1..].join("\n");
+    let mut noted = BTreeSet::new();
     Ok(Cue {
         start,
-        pieces: split_voices(&payload),
+        pieces: split_voices(&payload, &mut noted),
+        noted,
     })
 }
 
@@ -173,7 +180,7 @@ fn parse_timestamp(stamp: &str, dialect: Captions) -> Option<u64> {
 }
 
 /// Splits a cue payload into `(speaker, words)` pieces by voice tags or `Name:` prefixes.
-fn split_voices(payload: &str) -> Vec<(Option<String>, String)> {
+fn split_voices(payload: &str, noted: &mut BTreeSet<String>) -> Vec<(Option<String>, String)> {
     let mut pieces: Vec<(Option<String>, String)> = Vec::new();
     let mut voice: Option<String> = None;
     let mut words = String::new();
@@ -206,7 +213,7 @@ fn split_voices(payload: &str) -> Vec<(Option<String>, String)> {
         .into_iter()
         .flat_map(|(voice, words)| match voice {
             Some(name) => vec![(Some(name), words)],
-            None => split_prefixes(&words),
+            None => split_prefixes(&words, noted),
         })
         .collect()
 }
@@ -221,7 +228,7 @@ fn flush(pieces: &mut Vec<(Option<String>, String)>, voice: Option<String>, word
 
 /// `Name: words` prefixes on caption lines (Zoom, many SRT exports), possibly several in
 /// one cue, each optionally after a dialogue dash or `>>`.
-fn split_prefixes(text: &str) -> Vec<(Option<String>, String)> {
+fn split_prefixes(text: &str, noted: &mut BTreeSet<String>) -> Vec<(Option<String>, String)> {
     let mut pieces: Vec<(Option<String>, String)> = Vec::new();
     for line in text.split('\n') {
         let line = line
@@ -231,6 +238,9 @@ fn split_prefixes(text: &str) -> Vec<(Option<String>, String)> {
             .trim();
         match parse_marker(line) {
             Some(marker) => {
+                if marker.note.is_some() {
+                    noted.insert(marker.label.to_string());
+                }
                 pieces.push((
                     Some(marker.label.to_string()),
                     line[marker.content_start..].trim().to_string(),

@@ -1,5 +1,7 @@
 //! Speaker markers at the start of a line: `Name:`, `**Name:**`, `[00:12:03] Name:`,
-//! `Name (00:12:03):`, `Q:`/`A:`, and bracketed `[id1]` labels.
+//! `Name (00:12:03):`, `Name (Org):` and `Name (she/her):` as video calls show display
+//! names, `Q:`/`A:`, bracketed `[id1]` labels, and a name followed by a timestamp alone on
+//! its line (`Rachel Moss  0:31`, as Otter.ai exports), whose words follow below.
 
 use std::sync::LazyLock;
 
@@ -10,9 +12,17 @@ const TIME: &str = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?";
 
 static COLON_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
-        r"^[ \t]{{0,3}}(?:\*\*|__)?(?:[\[(]?(?P<t1>{TIME})[\])]?[ \t]+)?(?:\*\*|__)?(?P<label>[^\s:*\[\]()<>][^:*\[\]()<>\n]{{0,59}}?)[ \t]*(?:[\[(](?P<t2>{TIME})[\])])?[ \t]*(?:\*\*|__)?[ \t]*:(?:[ \t]*(?:\*\*|__))?"
+        r"^[ \t]{{0,3}}(?:\*\*|__)?(?:[\[(]?(?P<t1>{TIME})[\])]?[ \t]+)?(?:\*\*|__)?(?P<label>[^\s:*\[\]()<>][^:*\[\]()<>\n]{{0,59}}?)(?:[ \t]*\((?P<note>[^()\[\]<>:\n]{{1,40}})\))?[ \t]*(?:[\[(](?P<t2>{TIME})[\])])?[ \t]*(?:\*\*|__)?[ \t]*:(?:[ \t]*(?:\*\*|__))?"
     );
     Regex::new(&pattern).expect("marker pattern is valid")
+});
+
+/// `Name  0:31` alone on a line: the speaker and the time, the words on the lines below.
+static TIMED_NAME_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    let pattern = format!(
+        r"^[ \t]{{0,3}}(?P<label>[^\s:*\[\]()<>][^:*\[\]()<>\n]{{0,59}}?)(?:[ \t]*\((?P<note>[^()\[\]<>:\n]{{1,40}})\))?[ \t]+(?P<time>{TIME})[ \t]*$"
+    );
+    Regex::new(&pattern).expect("timed name pattern is valid")
 });
 
 static BRACKET_MARKER: LazyLock<Regex> = LazyLock::new(|| {
@@ -27,6 +37,8 @@ pub enum MarkerStyle {
     Colon,
     /// `[Name] words`.
     Bracket,
+    /// `Name  0:31` alone on its line, the words below (Otter.ai).
+    TimedLine,
 }
 
 /// A speaker marker found at the start of a line.
@@ -36,6 +48,8 @@ pub struct Marker<'a> {
     pub label: &'a str,
     /// The timestamp written with the marker, if any.
     pub time: Option<&'a str>,
+    /// A parenthesis after the name (`he/him`, `Northbridge`), if any.
+    pub note: Option<&'a str>,
     /// Byte offset in the line where the spoken words begin.
     pub content_start: usize,
     /// How it was written.
@@ -68,11 +82,27 @@ pub enum LabelShape {
 /// Recognises a speaker marker at the start of `line`, if the line has one whose label
 /// could be a speaker. Whether it *is* one is decided with the whole document in view.
 pub fn parse_marker(line: &str) -> Option<Marker<'_>> {
+    if let Some(caps) = TIMED_NAME_LINE.captures(line) {
+        let label = trim_symbols(caps.name("label")?.as_str());
+        if let Some(shape) = label_shape(label) {
+            return Some(Marker {
+                label,
+                time: caps.name("time").map(|m| m.as_str()),
+                note: caps.name("note").map(|m| m.as_str().trim()),
+                content_start: line.len(),
+                style: MarkerStyle::TimedLine,
+                shape,
+            });
+        }
+    }
     if let Some(caps) = COLON_MARKER.captures(line) {
         let label_match = caps.name("label")?;
-        let label = label_match.as_str().trim();
-        if let Some(shape) = label_shape(label) {
-            let end = caps.get(0).map_or(0, |m| m.end());
+        let label = trim_symbols(label_match.as_str());
+        let end = caps.get(0).map_or(0, |m| m.end());
+        // `Name 0:31` read as the label `Name 0` and a colon: a timestamp, not a marker.
+        let splits_a_time = label.ends_with(|c: char| c.is_ascii_digit())
+            && line[end..].starts_with(|c: char| c.is_ascii_digit());
+        if !splits_a_time && let Some(shape) = label_shape(label) {
             let time = caps
                 .name("t1")
                 .or_else(|| caps.name("t2"))
@@ -80,6 +110,7 @@ pub fn parse_marker(line: &str) -> Option<Marker<'_>> {
             return Some(Marker {
                 label,
                 time,
+                note: caps.name("note").map(|m| m.as_str().trim()),
                 content_start: skip_blanks(line, end),
                 style: MarkerStyle::Colon,
                 shape,
@@ -93,10 +124,21 @@ pub fn parse_marker(line: &str) -> Option<Marker<'_>> {
     Some(Marker {
         label,
         time: None,
+        note: None,
         content_start: skip_blanks(line, end),
         style: MarkerStyle::Bracket,
         shape,
     })
+}
+
+/// A label without surrounding space and the emoji people put in display names.
+fn trim_symbols(label: &str) -> &str {
+    label.trim_matches(|c: char| c.is_whitespace() || is_symbol(c))
+}
+
+/// Emoji and pictographs, with the joiners and selectors that compose them.
+fn is_symbol(c: char) -> bool {
+    matches!(c as u32, 0x2190..=0x2BFF | 0x1F000..=0x1FAFF | 0xFE0E | 0xFE0F | 0x200D)
 }
 
 fn skip_blanks(line: &str, from: usize) -> usize {
@@ -140,7 +182,8 @@ pub fn label_shape(label: &str) -> Option<LabelShape> {
             return None;
         }
         let first = word.chars().next()?;
-        if first.is_uppercase() {
+        // `iPhone`, `McKenzie`: a capital inside the word counts as one at its start.
+        if first.is_uppercase() || (first.is_lowercase() && word.chars().any(char::is_uppercase)) {
             capitalised += 1;
         } else if !(word.chars().any(|c| c.is_ascii_digit()) || is_name_particle(word)) {
             return None;
@@ -230,6 +273,43 @@ mod tests {
         assert_eq!(
             marker("Tomasz Wiśniewski:\tTak"),
             Some(("Tomasz Wiśniewski", None, "Tak"))
+        );
+    }
+
+    #[test]
+    fn reads_display_names_and_timed_name_lines() {
+        let noted = parse_marker("Tom Brennan (he/him): It has been hard.").expect("marker");
+        assert_eq!(
+            (
+                noted.label,
+                noted.note,
+                &"Tom Brennan (he/him): It has been hard."[noted.content_start..]
+            ),
+            ("Tom Brennan", Some("he/him"), "It has been hard.")
+        );
+        assert_eq!(
+            parse_marker("Ana (Northbridge): Can I come in?").map(|m| (m.label, m.note)),
+            Some(("Ana", Some("Northbridge")))
+        );
+        assert_eq!(
+            marker("Tom's iPhone: Sorry."),
+            Some(("Tom's iPhone", None, "Sorry."))
+        );
+        assert_eq!(marker("Ana 🌻: Hello"), Some(("Ana", None, "Hello")));
+        for (line, label, time) in [
+            ("Rachel Moss  0:31", "Rachel Moss", "0:31"),
+            ("Speaker 1  1:02:03", "Speaker 1", "1:02:03"),
+        ] {
+            let found = parse_marker(line).expect(line);
+            assert_eq!(
+                (found.label, found.time, found.style, found.content_start),
+                (label, Some(time), MarkerStyle::TimedLine, line.len())
+            );
+        }
+        assert_eq!(
+            marker("Rachel Moss  0:31 and more words"),
+            None,
+            "a time split at its colon is not a marker"
         );
     }
 

@@ -41,6 +41,13 @@ pub fn parse_turns(text: String, is_known: &dyn Fn(&str) -> bool) -> Transcript 
     for marker in markers.iter().flatten() {
         *counts.entry(marker.label.to_lowercase()).or_default() += 1;
     }
+    // `Name  0:31` lines are a transcription service's layout: where there are several,
+    // each is a turn, even a speaker's only one.
+    let timed_lines = markers
+        .iter()
+        .flatten()
+        .filter(|m| m.style == MarkerStyle::TimedLine)
+        .count();
     let mut known: HashMap<&str, bool> = HashMap::new();
     let mut accepted = vec![false; lines.len()];
     for index in 0..lines.len() {
@@ -53,6 +60,9 @@ pub fn parse_turns(text: String, is_known: &dyn Fn(&str) -> bool) -> Transcript 
         };
         accepted[index] = match marker.shape {
             LabelShape::Generic(_) => true,
+            _ if marker.style == MarkerStyle::TimedLine && timed_lines >= 2 => true,
+            // A display name with a note (`Ana (Northbridge):`) is a video call's label.
+            _ if marker.note.is_some() && starts_paragraph => true,
             _ if *known
                 .entry(marker.label)
                 .or_insert_with(|| is_known(marker.label)) =>
@@ -74,7 +84,7 @@ pub fn parse_turns(text: String, is_known: &dyn Fn(&str) -> bool) -> Transcript 
     let uses_colons = accepted
         .iter()
         .zip(&markers)
-        .any(|(ok, m)| *ok && m.as_ref().is_some_and(|m| m.style == MarkerStyle::Colon));
+        .any(|(ok, m)| *ok && m.as_ref().is_some_and(|m| m.style != MarkerStyle::Bracket));
     if uses_colons {
         for (ok, marker) in accepted.iter_mut().zip(&markers) {
             if marker
