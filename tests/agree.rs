@@ -116,7 +116,7 @@ fn unknown_coders_and_bad_files_are_clear_errors() {
     let one = verbatim(dir.path(), &["agree", "jo.csv"]);
     assert_eq!(
         one.status.code(),
-        Some(2),
-        "usage error from the argument parser"
+        Some(1),
+        "a usage error from the argument parser is a user error"
     );
 }

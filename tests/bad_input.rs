@@ -175,13 +175,131 @@ fn unknown_format_and_no_project() {
     let output = verbatim(dir.path(), &["ingest", "--format", "pdf", "x.txt"]);
     assert_eq!(
         output.status.code(),
-        Some(2),
-        "clap reports usage errors with 2"
+        Some(1),
+        "a usage error is a user error: 1, as the README says"
     );
     assert!(stderr(&output).contains("unknown format `pdf`"));
     fails_with(
         dir.path(),
         &["ingest"],
         &["no paths given and no verbatim.toml"],
+    );
+}
+
+#[test]
+fn a_query_nested_too_deep_is_an_error_not_an_abort() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("a.txt"),
+        "Q: How?\n\nA: Everyone is tired.\n",
+    )
+    .expect("transcript");
+    fs::write(
+        dir.path().join("verbatim.toml"),
+        "[project]\nsources = [\"a.txt\"]\ncodebook = \"ok.toml\"\n",
+    )
+    .expect("config");
+    let codebook = |rule: &str| {
+        format!(
+            "[codebook]\nid = \"c\"\nname = \"c\"\n[[category]]\nid = \"c\"\nname = \"C\"\n[[theme]]\nid = \"c.x\"\ncategory = \"c\"\nname = \"X\"\n[[theme.rules]]\n{rule}\n"
+        )
+    };
+    fs::write(dir.path().join("ok.toml"), codebook("any = [\"tired\"]")).expect("codebook");
+    let deep = format!("{}tired{}", "(".repeat(10_000), ")".repeat(10_000));
+    let output = verbatim(dir.path(), &["search", &deep]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains("nests 10000 levels deep"), "{message}");
+    assert!(message.len() < 400, "the query is shortened: {message}");
+    let unary = "NOT ".repeat(10_000) + "tired";
+    let output = verbatim(dir.path(), &["search", &unary]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let query = format!(
+        "query = \"{}tired{}\"",
+        "(".repeat(5_000),
+        ")".repeat(5_000)
+    );
+    fs::write(dir.path().join("codebook.toml"), codebook(&query)).expect("codebook");
+    fails_with(
+        dir.path(),
+        &["code", "--codebook", "codebook.toml", "a.txt"],
+        &["theme c.x, rule 1", "nests 5000 levels deep"],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_never_read_and_never_replaced() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("pipe.txt");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    fails_with(
+        dir.path(),
+        &["ingest", "pipe.txt"],
+        &["pipe.txt", "not a regular file"],
+    );
+    fails_with(
+        dir.path(),
+        &["ingest", "/dev/zero"],
+        &["/dev/zero", "not a regular file"],
+    );
+
+    fs::write(
+        dir.path().join("a.txt"),
+        "Q: How?\n\nA: Everyone is tired.\n",
+    )
+    .expect("a");
+    fs::write(
+        dir.path().join("codebook.toml"),
+        "[codebook]\nid = \"c\"\nname = \"c\"\n[[category]]\nid = \"c\"\nname = \"C\"\n[[theme]]\nid = \"c.x\"\ncategory = \"c\"\nname = \"X\"\n[[theme.rules]]\nany = [\"tired\"]\n",
+    )
+    .expect("codebook");
+    fs::write(
+        dir.path().join("verbatim.toml"),
+        "[project]\nsources = [\"a.txt\"]\ncodebook = \"codebook.toml\"\n",
+    )
+    .expect("config");
+    assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
+    let codings = dir.path().join(".verbatim/codings.jsonl");
+    let before = fs::read(&codings).expect("codings");
+    fails_with(
+        dir.path(),
+        &["report", "--out", ".verbatim/codings.jsonl"],
+        &["inside the project's state folder"],
+    );
+    fails_with(
+        dir.path(),
+        &["report", "--out", "sub/../.verbatim/new.md"],
+        &["inside the project's state folder"],
+    );
+    assert_eq!(
+        fs::read(&codings).expect("codings"),
+        before,
+        "codings untouched"
+    );
+    std::os::unix::fs::symlink(&codings, dir.path().join("link.md")).expect("symlink");
+    fails_with(
+        dir.path(),
+        &["report", "--out", "link.md"],
+        &["link.md", "symbolic link"],
+    );
+    fails_with(
+        dir.path(),
+        &["report", "--out", "pipe.txt"],
+        &["pipe.txt", "special file"],
+    );
+    assert_eq!(
+        fs::read(&codings).expect("codings"),
+        before,
+        "codings untouched"
+    );
+    assert!(
+        verbatim(dir.path(), &["report", "--out", "report.md", "--quiet"])
+            .status
+            .success()
     );
 }

@@ -342,3 +342,68 @@ fn exports_of_video_calls_and_transcription_services_keep_every_answer() {
         );
     }
 }
+
+/// A Word-style transcript that opens with a header block (`Participant: Name, role`,
+/// `Interviewer:`, `Date:`, `Location:`, `Duration:`, `Round:`) before its `Interviewer:`
+/// / `Respondent:` turns, as plain text and as a `.docx`: the header makes no quotes, the
+/// answers are the participant's with her role and the header's facts, offsets stay exact,
+/// and the summary tells a roster that knows her from one that does not.
+#[test]
+fn a_word_style_header_names_the_participant_and_makes_no_quotes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let exports = repo_root().join("tests/exports");
+    for name in ["word-style-header.txt", "word-style-header.docx"] {
+        fs::copy(exports.join(name), dir.path().join(name)).expect("copy");
+    }
+    for file in ["word-style-header.txt", "word-style-header.docx"] {
+        let quotes = json_lines(&verbatim(dir.path(), &["ingest", "--json", file]));
+        assert_offsets_exact(dir.path(), &quotes);
+        assert_eq!(quotes.len(), 3, "{file}: {quotes:?}");
+        let first = field(&quotes[0], "text").unwrap_or("");
+        assert!(first.starts_with("We opened the hub"), "{file}: {first}");
+        for quote in &quotes {
+            let text = field(quote, "text").unwrap_or("");
+            for header in [
+                "Dana Whitfield",
+                "Owen Pritchard",
+                "14 May 2021",
+                "52 minutes",
+            ] {
+                assert!(!text.contains(header), "{file}: header quoted: {text}");
+            }
+            assert_eq!(field(quote, "speaker"), Some("Dana Whitfield"), "{file}");
+            assert_eq!(field(quote, "speaker_hint"), Some("Respondent"), "{file}");
+            assert_eq!(
+                field(quote, "role"),
+                Some("Head of Community Services"),
+                "{file}"
+            );
+            assert_eq!(field(quote, "round"), Some("2021"), "{file}");
+            assert_eq!(quote["attributes"]["date"], "14 May 2021", "{file}");
+            assert_eq!(quote["attributes"]["location"], "Video call", "{file}");
+            assert_eq!(quote["attributes"]["duration"], "52 minutes", "{file}");
+            assert!(field(quote, "context").is_some(), "{file}: no question");
+        }
+    }
+
+    let summary = |roster: &str| {
+        fs::write(dir.path().join("roster.csv"), roster).expect("roster");
+        let args = ["ingest", "--roster", "roster.csv", "word-style-header.txt"];
+        let output = verbatim(dir.path(), &args);
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let header = "name,aliases,role,organisation,area,sector\n";
+    let knows = summary(&format!(
+        "{header}Dana Whitfield,,head of community services,Northshire County Council,Northshire,council\n\
+         Owen Pritchard,,interviewer,Verbatim Research,,\n"
+    ));
+    assert!(knows.contains("all in the roster"), "{knows}");
+    let strangers = summary(&format!(
+        "{header}Sam Lee,,chief executive,Acme,Leeds,council\n"
+    ));
+    assert!(
+        !strangers.contains("all in the roster") && strangers.contains("not in the roster"),
+        "{strangers}"
+    );
+}

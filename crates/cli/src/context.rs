@@ -15,6 +15,15 @@ pub struct Context {
 }
 
 impl Context {
+    /// Refuses an output path inside the project's state folder (see
+    /// [`Project::check_output`]); outside a project every path is the user's to choose.
+    pub fn check_output(&self, path: &Path) -> anyhow::Result<()> {
+        if let Some(project) = &self.project {
+            project.check_output(path)?;
+        }
+        Ok(())
+    }
+
     pub fn discover(
         explicit: Option<&Path>,
         quiet: bool,

@@ -81,10 +81,22 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Usage errors exit 1 like every other user error (clap's own default is 2, which the
+    // README keeps for internal errors); help and version print and exit 0.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { 1 } else { 0 };
+            // Printing can only fail on a closed stream; the exit code still tells.
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
     let outcome = std::panic::catch_unwind(|| run(cli));
     match outcome {
         Ok(Ok(())) => ExitCode::SUCCESS,
+        // A reader that stopped reading (`verbatim search x | head`) is not an error.
+        Ok(Err(error)) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Ok(Err(error)) => {
             eprintln!("error: {error:#}");
             failure::exit_code(&error)
@@ -113,4 +125,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Model(args) => model_cmd::run(&context, &args),
         Command::Eval(args) => eval_cmd::run(&context, &args),
     }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

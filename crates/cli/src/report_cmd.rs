@@ -142,6 +142,7 @@ pub fn run(context: &Context, args: &ReportArgs) -> anyhow::Result<()> {
     };
     match &args.out {
         Some(path) => {
+            context.check_output(path)?;
             write_atomic(path, |w| w.write_all(text.as_bytes()))?;
             if !context.quiet {
                 eprintln!("wrote {}", path.display());
@@ -178,6 +179,7 @@ pub fn run_project(context: &Context, args: &RunArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| project.root.join("report.html"));
+    context.check_output(&out)?;
     write_atomic(&out, |w| w.write_all(page.as_bytes()))?;
     if !context.quiet {
         let mut stdout = std::io::stdout().lock();

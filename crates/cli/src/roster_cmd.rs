@@ -52,6 +52,7 @@ fn run_extract(context: &Context, args: &ExtractArgs) -> anyhow::Result<()> {
     }
     match &args.out {
         Some(path) => {
+            context.check_output(path)?;
             roster.save(path)?;
             if !context.quiet {
                 eprintln!(

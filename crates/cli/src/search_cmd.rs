@@ -157,7 +157,7 @@ pub fn run(context: &Context, args: &SearchArgs) -> anyhow::Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    writeln!(stdout, "{} quotes", answer.total)?;
+    writeln!(stdout, "{}", verbatim_model::counted(answer.total, "quote"))?;
     writeln!(stdout, "by theme: {}", list(&theme_counts))?;
     let areas: Vec<(&str, usize)> = answer
         .by_area

@@ -198,6 +198,7 @@ fn single_stem(word: &str, exact: bool) -> Option<String> {
 }
 
 fn validate_query(query: &str) -> Result<(), String> {
+    crate::query_depth::check_nesting(query)?;
     let mut builder = tantivy::schema::Schema::builder();
     let text = builder.add_text_field(
         "text",
@@ -282,14 +283,16 @@ impl Near {
 
 /// Parses a rule's raw query against `field` of `index`.
 pub fn raw_query(index: &Index, field: Field, query: &str) -> Result<Box<dyn Query>, CoderError> {
+    let problem = |message: String| CoderError::Query {
+        theme: String::new(),
+        rule: 0,
+        query: query.to_string(),
+        message,
+    };
+    crate::query_depth::check_nesting(query).map_err(problem)?;
     QueryParser::for_index(index, vec![field])
         .parse_query(query)
-        .map_err(|e| CoderError::Query {
-            theme: String::new(),
-            rule: 0,
-            query: query.to_string(),
-            message: e.to_string(),
-        })
+        .map_err(|e| problem(e.to_string()))
 }
 
 #[cfg(test)]

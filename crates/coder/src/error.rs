@@ -8,7 +8,7 @@ pub enum CoderError {
     #[error("index: {0}")]
     Index(#[from] tantivy::TantivyError),
     /// A theme's raw query (or a reader's search) does not parse.
-    #[error("{}invalid query `{query}`: {message}", if theme.is_empty() { String::new() } else { format!("theme {theme}, rule {rule}: ") })]
+    #[error("{}invalid query `{}`: {message}", if theme.is_empty() { String::new() } else { format!("theme {theme}, rule {rule}: ") }, shortened(query))]
     Query {
         /// Theme id.
         theme: String,
@@ -32,4 +32,12 @@ pub enum CoderError {
     /// Reading or writing index files.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+}
+
+/// A query short enough for a one-line message: its first 80 characters, then `...`.
+fn shortened(query: &str) -> String {
+    match query.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}...", &query[..cut]),
+        None => query.to_string(),
+    }
 }

@@ -44,6 +44,7 @@ mod fusion;
 mod hits;
 mod index;
 mod meaning;
+mod query_depth;
 mod rank;
 mod rule_sets;
 mod shared_words;
@@ -67,6 +68,7 @@ pub use fusion::{
 pub use hits::Matches;
 pub use index::{Fields, IndexBuilder, Part, QuoteIndex, attribute};
 pub use meaning::{Closeness, Example, ThemeVectors, cosine, definition_text};
+pub use query_depth::MAX_NESTING;
 pub use rank::{Meaning, PairEvidence};
 pub use shared_words::{ThemeWords, theme_text};
 pub use stem_catches::{StemCatch, stem_catches};

@@ -39,6 +39,7 @@ mod docx;
 mod error;
 mod format;
 mod front_matter;
+mod header;
 mod interviewer;
 mod locate;
 mod marker;

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::front_matter::{line_spans, split_front_matter};
+use crate::header::find_header;
 use crate::marker::{LabelShape, MarkerStyle, parse_marker};
 use crate::transcript::{Transcript, Turn, trim_range};
 
@@ -20,11 +21,15 @@ struct Line<'a> {
 }
 
 /// Parses `text` into turns. `is_known` tells whether a label names someone the caller
-/// knows (a roster entry, a front-matter name).
+/// knows (a roster entry, a front-matter name). A header block above the first turn
+/// (`Participant: Dana Whitfield`, `Date: 14 May 2021`) adds to the front matter and its
+/// lines are not turns; see [`crate::header`].
 pub fn parse_turns(text: String, is_known: &dyn Fn(&str) -> bool) -> Transcript {
-    let (front_matter, body_start) = split_front_matter(&text);
+    let (mut front_matter, body_start) = split_front_matter(&text);
+    let header = find_header(&text, body_start).map(|h| h.fill(&mut front_matter));
     let lines: Vec<Line<'_>> = line_spans(&text)
         .filter(|(start, _)| *start >= body_start)
+        .filter(|(start, _)| !header.as_ref().is_some_and(|span| span.contains(start)))
         .map(|(start, end)| {
             let line = &text[start..end];
             Line {

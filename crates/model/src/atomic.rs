@@ -8,7 +8,7 @@ use crate::Error;
 /// The content goes to a temporary file in the same folder (so the final rename stays on
 /// one file system), is flushed and synced, and only then renamed over `path`. If `fill`
 /// fails, the temporary file is removed and `path` is untouched. Missing parent folders
-/// are created.
+/// are created. Only a regular file (or nothing) at `path` is replaced.
 pub fn write_atomic<F>(path: &Path, fill: F) -> Result<(), Error>
 where
     F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
@@ -26,6 +26,7 @@ pub fn write_atomic_file<F>(path: &Path, fill: F) -> Result<(), Error>
 where
     F: FnOnce(&std::fs::File) -> std::io::Result<()>,
 {
+    refuse_non_regular(path)?;
     let parent = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -53,6 +54,32 @@ where
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// An existing `path` that is not a regular file (a symlink, folder, FIFO, device or
+/// socket) is never renamed over: replacing `/dev/null` or a link to elsewhere is never
+/// what was meant.
+fn refuse_non_regular(path: &Path) -> Result<(), Error> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return Ok(());
+    }
+    let what = if kind.is_symlink() {
+        "a symbolic link"
+    } else if kind.is_dir() {
+        "a folder"
+    } else {
+        "a special file (FIFO, device or socket)"
+    };
+    Err(Error::io(
+        path,
+        std::io::Error::other(format!(
+            "is {what}, not a regular file; refusing to replace it"
+        )),
+    ))
 }
 
 /// How often the pages written so far go to disk while a file is being written.

@@ -24,6 +24,7 @@
 mod atomic;
 mod codebook;
 mod coding;
+mod counted;
 mod error;
 mod jsonl;
 mod name;
@@ -37,6 +38,7 @@ pub use codebook::{Category, Codebook, CodebookInfo, Rule, Theme, parse_toml};
 pub use coding::{
     AUTO_CODER, Code, CodedQuote, Coding, Origin, codes_by_quote, merge_codes, sort_codes,
 };
+pub use counted::counted;
 pub use error::Error;
 pub use jsonl::{read_jsonl, read_jsonl_str, write_jsonl, write_jsonl_to};
 pub use name::{normalise_name, strip_titles};

@@ -127,6 +127,50 @@ impl Project {
         self.root.join(STATE_DIR).join(name)
     }
 
+    /// Refuses an output file inside the project's state folder (`report --out
+    /// .verbatim/codings.jsonl` would replace the manual codings): only Verbatim writes
+    /// there. Links and `..` are resolved before comparing.
+    pub fn check_output(&self, path: &Path) -> Result<()> {
+        let state = self.root.join(STATE_DIR);
+        let Ok(state) = state.canonicalize() else {
+            return Ok(());
+        };
+        let absolute = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map_err(|e| Error::Invalid(format!("the current folder: {e}")))?
+                .join(path)
+        };
+        // `..` is taken lexically first (`missing/..` is where the file will be written),
+        // then links are resolved on the nearest folder that exists.
+        let mut lexical = PathBuf::new();
+        for part in absolute.components() {
+            match part {
+                std::path::Component::ParentDir => {
+                    lexical.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => lexical.push(other),
+            }
+        }
+        let mut folder = lexical.parent().map(Path::to_path_buf);
+        while let Some(candidate) = folder {
+            if let Ok(real) = candidate.canonicalize() {
+                if real.starts_with(&state) {
+                    return Err(Error::Invalid(format!(
+                        "{}: inside the project's state folder {}; write outputs elsewhere",
+                        path.display(),
+                        state.display()
+                    )));
+                }
+                break;
+            }
+            folder = candidate.parent().map(Path::to_path_buf);
+        }
+        Ok(())
+    }
+
     /// A path of the configuration, relative to the project folder.
     pub fn resolve(&self, relative: &Path) -> PathBuf {
         self.root.join(relative)

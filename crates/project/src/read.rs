@@ -10,7 +10,7 @@ use verbatim_ingest::{Format, IngestOptions, Ingested, Source, document_ids, ing
 use verbatim_model::{Quote, Roster};
 
 use crate::config::Project;
-use crate::error::{Error, IoContext, Result, error_chain};
+use crate::error::{Error, Result, error_chain};
 use crate::observer::{Observer, Progress};
 use crate::sources::{SourceFile, list_sources};
 
@@ -66,8 +66,7 @@ impl SourceReader {
 
     /// Reads one file whose document id (for quote ids) is `id`.
     pub fn read(&self, file: &SourceFile, id: &str) -> Result<Ingested> {
-        let bytes =
-            std::fs::read(&file.path).io_context(|| format!("{}: cannot read", file.name))?;
+        let bytes = crate::sources::read_source(&file.path, &file.name)?;
         let extension = file
             .path
             .extension()

@@ -107,8 +107,7 @@ pub struct LoadedFile {
 impl LoadedFile {
     /// Reads the file at `path`.
     pub fn read(path: &Path) -> Result<Self> {
-        let bytes =
-            std::fs::read(path).io_context(|| format!("{}: cannot read", path.display()))?;
+        let bytes = read_source(path, &path.display().to_string())?;
         Ok(LoadedFile {
             name: path.display().to_string(),
             extension: path.extension().map(|e| e.to_string_lossy().into_owned()),
@@ -214,6 +213,46 @@ fn dedupe(files: Vec<SourceFile>) -> Vec<SourceFile> {
         .into_iter()
         .filter(|f| seen.insert(f.name.clone()))
         .collect()
+}
+
+/// Largest source file read: far above any transcript or report (a long interview is a few
+/// hundred kilobytes), far below what would exhaust memory.
+pub const MAX_SOURCE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads a source file whole, named `shown` in messages. Only regular files are read (a
+/// FIFO would block forever, `/dev/zero` never end), and none larger than
+/// [`MAX_SOURCE_BYTES`], checked as it is read in case it grows.
+pub fn read_source(path: &Path, shown: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).io_context(|| format!("{shown}: cannot read"))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            "a special file (FIFO, device or socket)"
+        };
+        return Err(Error::Invalid(format!(
+            "{shown}: is {what}, not a regular file; not read"
+        )));
+    }
+    let too_large = || {
+        Error::Invalid(format!(
+            "{shown}: larger than {} MB; a source file may not be that large",
+            MAX_SOURCE_BYTES / (1024 * 1024)
+        ))
+    };
+    if meta.len() > MAX_SOURCE_BYTES {
+        return Err(too_large());
+    }
+    let file = std::fs::File::open(path).io_context(|| format!("{shown}: cannot read"))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .io_context(|| format!("{shown}: cannot read"))?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]

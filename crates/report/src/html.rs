@@ -3,6 +3,7 @@
 //! JavaScript and nothing fetched: `<details>` elements do the drill-down, SVG the charts.
 
 use std::fmt::Write;
+use verbatim_model::counted;
 
 use crate::dataset::Dataset;
 use crate::report::Report;
@@ -18,10 +19,10 @@ pub fn html(report: &Report, data: &Dataset<'_>) -> String {
     let title = escape(&report.title);
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header><h1>{title}</h1>\n<p class=\"summary\">{} quotes, {} coded, {} codes.{}</p></header>\n",
-        report.quotes,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header><h1>{title}</h1>\n<p class=\"summary\">{}, {} coded, {}.{}</p></header>\n",
+        counted(report.quotes, "quote"),
         report.coded_quotes,
-        report.codes,
+        counted(report.codes, "code"),
         if report.filters.is_empty() {
             String::new()
         } else {
@@ -67,13 +68,13 @@ fn bar_chart(out: &mut String, report: &Report) {
         let width = bar_width * theme.quotes as f64 / max as f64;
         let _ = write!(
             out,
-            "<text x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"end\" class=\"label\">{}</text><rect x=\"{label_width}\" y=\"{y:.0}\" width=\"{width:.1}\" height=\"{:.0}\" class=\"bar\"><title>{}: {} quotes</title></rect><text x=\"{:.1}\" y=\"{:.0}\" class=\"value\">{}</text>",
+            "<text x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"end\" class=\"label\">{}</text><rect x=\"{label_width}\" y=\"{y:.0}\" width=\"{width:.1}\" height=\"{:.0}\" class=\"bar\"><title>{}: {}</title></rect><text x=\"{:.1}\" y=\"{:.0}\" class=\"value\">{}</text>",
             label_width - 8.0,
             y + 14.0,
             escape(&theme.id),
             row_height - 6.0,
             escape(&theme.name),
-            theme.quotes,
+            counted(theme.quotes, "quote"),
             label_width + width + 6.0,
             y + 14.0,
             theme.quotes
@@ -159,11 +160,11 @@ fn heat_map(out: &mut String, report: &Report, data: &Dataset<'_>, matrix: &Matr
             };
             let _ = write!(
                 out,
-                "<td style=\"background:{};color:{}\" title=\"{} quotes, {} speakers\">{body}</td>",
+                "<td style=\"background:{};color:{}\" title=\"{}, {}\">{body}</td>",
                 colour(shade),
                 if shade > 0.55 { "#fff" } else { "#111" },
-                cell.quotes,
-                cell.speakers
+                counted(cell.quotes, "quote"),
+                counted(cell.speakers, "speaker")
             );
         }
         let _ = write!(

@@ -1,6 +1,7 @@
 //! The report as Markdown: what the terminal shows and what pastes into a write-up.
 
 use std::fmt::Write;
+use verbatim_model::counted;
 
 use crate::report::Report;
 use crate::stats::{Frequency, Matrix};
@@ -12,8 +13,10 @@ pub fn markdown(report: &Report) -> String {
     let _ = writeln!(out, "# {}\n", report.title);
     let _ = writeln!(
         out,
-        "{} quotes, {} coded ({coded_share}), {} codes.",
-        report.quotes, report.coded_quotes, report.codes
+        "{}, {} coded ({coded_share}), {}.",
+        counted(report.quotes, "quote"),
+        report.coded_quotes,
+        counted(report.codes, "code")
     );
     if !report.filters.is_empty() {
         let _ = writeln!(out, "Filters: {}.", report.filters.join("; "));
@@ -77,12 +80,12 @@ pub fn markdown_summary(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "# {}\n\n{} quotes, {} coded ({}), {} codes.\n\n## Categories\n",
+        "# {}\n\n{}, {} coded ({}), {}.\n\n## Categories\n",
         report.title,
-        report.quotes,
+        counted(report.quotes, "quote"),
         report.coded_quotes,
         percent(report.coded_quotes, report.quotes),
-        report.codes
+        counted(report.codes, "code")
     );
     frequency_table(&mut out, &report.categories, "category");
     out.push_str("\n## Themes\n\n");
