@@ -722,3 +722,44 @@ fn a_manual_coding_pulls_quotes_with_its_words_toward_its_theme_without_a_model(
     let searched = stdout(&verbatim(dir.path(), &["search", "--json", "library"]));
     assert_a_rebuild_gives(dir.path(), &files, "library", &searched);
 }
+
+/// Two runs at once on one project: the second waits for the first (and says so), both
+/// succeed, and the state equals a run alone; a temporary file left by a killed run goes.
+#[test]
+fn two_runs_at_once_both_succeed_and_leave_the_state_of_one() {
+    let dir = project();
+    configure(dir.path(), "sources = [\"*.txt\"]\n");
+    for n in 0..40 {
+        fs::write(
+            dir.path().join(format!("s{n:02}.txt")),
+            format!("Q: Staff?\n\nA: Person {n} says the staff are exhausted and the budget is gone.\n\nQ: And?\n\nA: The grant was cut again in round {n}.\n"),
+        )
+        .expect("transcript");
+    }
+    fs::create_dir_all(dir.path().join(".verbatim")).expect("state folder");
+    let leftover = dir.path().join(".verbatim/.verbatim-killed.tmp");
+    fs::write(&leftover, "half a file").expect("leftover");
+    let start = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_verbatim"))
+            .args(["code", "--quiet"])
+            .current_dir(dir.path())
+            .env("VERBATIM_MODEL", "none")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn verbatim")
+    };
+    let (first, second) = (start(), start());
+    for run in [first, second] {
+        let output = run.wait_with_output().expect("run");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert!(!leftover.exists(), "the killed run's temporary file is removed");
+    let together = state_files(dir.path());
+    let searched = stdout(&verbatim(dir.path(), &["search", "--json", "exhausted"]));
+    assert_a_rebuild_gives(dir.path(), &together, "exhausted", &searched);
+}

@@ -38,6 +38,7 @@ pub fn ingest_project(
     keep_quotes: bool,
     observer: &dyn Observer,
 ) -> Result<IngestedProject> {
+    let _lock = super::lock::StateLock::take(project, observer)?;
     let files = list_sources(Some(project), &[], observer)?;
     let ids = ids_of(&files);
     let reader = SourceReader::new(Some(project), options)?;

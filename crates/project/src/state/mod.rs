@@ -23,6 +23,7 @@ mod examples;
 mod feed;
 mod fingerprint;
 mod ingest;
+mod lock;
 mod paths;
 mod plan;
 mod quote_file;
@@ -77,6 +78,7 @@ pub fn refresh(
     observer: &dyn Observer,
 ) -> Result<Refreshed> {
     let (codebook, codebook_path) = load_codebook(Some(project), codebook)?;
+    let _lock = lock::StateLock::take(project, observer)?;
     let paths = StatePaths::of(project);
     let files = list_sources(Some(project), &[], observer)?;
     let listing = Listing {
