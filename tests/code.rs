@@ -758,8 +758,69 @@ fn two_runs_at_once_both_succeed_and_leave_the_state_of_one() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    assert!(!leftover.exists(), "the killed run's temporary file is removed");
+    assert!(
+        !leftover.exists(),
+        "the killed run's temporary file is removed"
+    );
     let together = state_files(dir.path());
     let searched = stdout(&verbatim(dir.path(), &["search", "--json", "exhausted"]));
     assert_a_rebuild_gives(dir.path(), &together, "exhausted", &searched);
+}
+
+/// While a source cannot be read, search and report answer from the last complete run
+/// (with a warning saying so); a rebuild that fails leaves the previous index in place, and
+/// a leftover half-built index is cleared by the next rebuild.
+#[test]
+fn a_failed_run_keeps_the_previous_state_usable() {
+    let dir = project();
+    configure(dir.path(), "sources = [\"*.txt\", \"*.vtt\"]\n");
+    assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
+    let before = state_files(dir.path());
+    let searched = stdout(&verbatim(dir.path(), &["search", "--json", "exhausted"]));
+    assert!(searched.contains("\"a:2\""), "{searched}");
+
+    fs::write(dir.path().join("z.vtt"), "not captions\n").expect("bad captions");
+    let stale = verbatim(dir.path(), &["search", "--json", "exhausted"]);
+    assert!(stale.status.success(), "{}", stderr(&stale));
+    assert_eq!(stdout(&stale), searched, "the last complete run answers");
+    let warned = stderr(&stale);
+    assert!(
+        warned.contains("z.vtt:1:") && warned.contains("last complete run"),
+        "{warned}"
+    );
+    let report = verbatim(dir.path(), &["report"]);
+    assert!(report.status.success(), "{}", stderr(&report));
+    assert!(stderr(&report).contains("last complete run"));
+    assert!(
+        !verbatim(dir.path(), &["code"]).status.success(),
+        "code itself fails"
+    );
+
+    // A new codebook forces a rebuild, which the broken source stops: the previous index
+    // stays, and the last run (of another codebook) does not answer for this one.
+    fs::write(
+        dir.path().join("codebook.toml"),
+        CODEBOOK.replace("Financial pressures", "Money"),
+    )
+    .expect("codebook");
+    let failed = verbatim(dir.path(), &["code"]);
+    assert!(!failed.status.success());
+    assert_eq!(state_files(dir.path()), before, "state files untouched");
+    assert!(
+        dir.path().join(".verbatim/index/meta.json").exists(),
+        "index kept"
+    );
+    assert!(
+        !verbatim(dir.path(), &["search", "exhausted"])
+            .status
+            .success()
+    );
+
+    fs::remove_file(dir.path().join("z.vtt")).expect("remove the broken source");
+    let again = stdout(&verbatim(dir.path(), &["search", "--json", "exhausted"]));
+    assert!(again.contains("\"a:2\""), "{again}");
+    assert!(
+        !dir.path().join(".verbatim/index.new").exists(),
+        "the half-built index is gone once a rebuild succeeds"
+    );
 }

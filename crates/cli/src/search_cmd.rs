@@ -100,7 +100,12 @@ pub fn run(context: &Context, args: &SearchArgs) -> anyhow::Result<()> {
     {
         bail!("give words to search for, or --theme / --category to list quotes");
     }
-    let data = Searchable::open(context.project.as_ref(), &args.paths, args.codebook.clone())?;
+    let data = Searchable::open(
+        context.project.as_ref(),
+        &args.paths,
+        args.codebook.clone(),
+        &context.reporter(),
+    )?;
     let filters = args.filters();
     for theme in &args.theme {
         if data.codebook.theme(theme).is_none() {

@@ -28,7 +28,7 @@
 //! assert_eq!((state.read, state.table.rows()), (1, 2));
 //! assert_eq!(refresh(&project, None, &Silent)?.read, 0, "nothing changed, nothing read");
 //!
-//! let search = Searchable::open(Some(&project), &[], None)?;
+//! let search = Searchable::open(Some(&project), &[], None, &Silent)?;
 //! let answer = search.search("exhausted", &SearchFilters::default())?;
 //! assert_eq!(answer.by_theme["challenge.fatigue"], 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -63,4 +63,4 @@ pub use read::{
 pub use report::{ReportView, report_coded, report_table};
 pub use search::{Answer, SearchFilters, Searchable};
 pub use sources::{LoadedFile, SourceFile, list_sources};
-pub use state::{IngestedProject, Refreshed, ingest_project, refresh};
+pub use state::{IngestedProject, Refreshed, ingest_project, refresh, refresh_or_last};

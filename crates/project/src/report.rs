@@ -11,7 +11,7 @@ use crate::code::Coded;
 use crate::config::Project;
 use crate::error::{Error, Result};
 use crate::observer::Observer;
-use crate::state::{QuoteLines, StatePaths, manual_codings, refresh};
+use crate::state::{QuoteLines, StatePaths, manual_codings, refresh_or_last};
 
 /// What a report shows and which codes count.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,7 +155,7 @@ pub fn report_table<T>(
     observer: &dyn Observer,
     finish: impl FnOnce(&Report, &Dataset<'_>) -> T,
 ) -> Result<T> {
-    let refreshed = refresh(project, None, observer)?;
+    let refreshed = refresh_or_last(project, None, observer)?;
     let table = &refreshed.table;
     let codebook = &refreshed.codebook;
     let paths = StatePaths::of(project);

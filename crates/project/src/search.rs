@@ -13,8 +13,8 @@ use crate::code::{CodeRequest, code};
 use crate::config::Project;
 use crate::error::{Error, Result};
 use crate::facets::Facets;
-use crate::observer::Silent;
-use crate::state::{QuoteLines, StatePaths, layout_of, refresh, table_of};
+use crate::observer::Observer;
+use crate::state::{QuoteLines, StatePaths, layout_of, refresh_or_last, table_of};
 
 /// What to search for besides the words.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,15 +83,17 @@ pub struct Answer {
 }
 
 impl Searchable {
-    /// The project's state, brought up to date quietly (with `codebook` if given, else
-    /// the project's); or, with `paths`, the files coded in memory.
+    /// The project's state, brought up to date (with `codebook` if given, else the
+    /// project's; the last complete run's, with a warning to `observer`, while a source
+    /// cannot be read); or, with `paths`, the files coded in memory.
     pub fn open(
         project: Option<&Project>,
         paths: &[PathBuf],
         codebook: Option<PathBuf>,
+        observer: &dyn Observer,
     ) -> Result<Self> {
         if let (Some(project), true) = (project, paths.is_empty()) {
-            let refreshed = refresh(project, codebook.as_deref(), &Silent)?;
+            let refreshed = refresh_or_last(project, codebook.as_deref(), observer)?;
             let state = StatePaths::of(project);
             let layout = layout_of(&refreshed.table);
             let index = QuoteIndex::open(&state.index, &layout, refreshed.table.rows())?;
@@ -108,7 +110,7 @@ impl Searchable {
             codebook,
             ..CodeRequest::default()
         };
-        let coded = code(project, &request, &Silent)?;
+        let coded = code(project, &request, observer)?;
         let table = table_of(&coded.quotes);
         let quotes: Vec<Quote> = coded.quotes.into_iter().map(|c| c.quote).collect();
         Ok(Searchable {

@@ -70,6 +70,42 @@ pub struct Refreshed {
     pub kept: usize,
 }
 
+/// For readers (search, report): the state brought up to date, or, when that fails on the
+/// input (an unreadable source, a full disk) while the configuration and codebook are
+/// those of the last complete run, that run's state, with a warning naming the failure:
+/// readers keep working while the input is fixed.
+pub fn refresh_or_last(
+    project: &Project,
+    codebook: Option<&Path>,
+    observer: &dyn Observer,
+) -> Result<Refreshed> {
+    let error = match refresh(project, codebook, observer) {
+        Ok(refreshed) => return Ok(refreshed),
+        Err(error) if error.is_internal() => return Err(error),
+        Err(error) => error,
+    };
+    let (loaded, codebook_path) = load_codebook(Some(project), codebook)?;
+    let paths = StatePaths::of(project);
+    let same_inputs = inputs_fingerprint(project, &codebook_path)
+        .ok()
+        .map(|inputs| format!("{inputs}-"));
+    match (load_table(&paths), same_inputs) {
+        (Some(table), Some(inputs)) if table.inputs.starts_with(&inputs) => {
+            observer.warning(&format!(
+                "{error}; answering from the last complete run until it is fixed"
+            ));
+            let kept = table.sources.len();
+            Ok(Refreshed {
+                codebook: loaded,
+                table,
+                read: 0,
+                kept,
+            })
+        }
+        _ => Err(error),
+    }
+}
+
 /// Brings the project's state up to date with its sources and the codebook (`codebook`,
 /// else the project's), and returns it. Only new and changed sources are read.
 pub fn refresh(
@@ -168,8 +204,17 @@ pub fn refresh(
         examples: &examples,
     });
     let auto = code_new(&coder, &plan, builders, &written, semantic, observer)?;
-    std::fs::write(&paths.generation, format!("{generation}\n"))
-        .io_context(|| format!("{}: cannot write", paths.generation.display()))?;
+    let rebuilt = plan.old.is_none();
+    let generation_file = if rebuilt {
+        paths.index_new.join("generation")
+    } else {
+        paths.generation.clone()
+    };
+    std::fs::write(&generation_file, format!("{generation}\n"))
+        .io_context(|| format!("{}: cannot write", generation_file.display()))?;
+    if rebuilt {
+        paths::swap_in_rebuilt_index(&paths)?;
+    }
     let manual_by_quote = codes_by_quote(&manual);
     let mut auto = auto.into_iter();
     let fresh_codes: Vec<Vec<Code>> = written
@@ -227,7 +272,7 @@ fn open_builders(paths: &StatePaths, plan: &Plan<'_>) -> Result<Builders> {
             }
         }
         None => Builders {
-            index: IndexBuilder::create(&paths.index, plan.to_read_bytes)?,
+            index: IndexBuilder::create(&paths.index_new, plan.to_read_bytes)?,
             fresh: None,
             texts: None,
             coded_ids: Default::default(),

@@ -20,6 +20,9 @@ pub struct StatePaths {
     pub index: PathBuf,
     /// `index/generation`: which table the index was built with.
     pub generation: PathBuf,
+    /// `index.new/`: a rebuilt index while it is built; it replaces `index/` only once
+    /// the whole run has succeeded, so a failed rebuild leaves the previous state usable.
+    pub index_new: PathBuf,
     /// `embeddings/`: each model's vectors of the quotes' texts, by content.
     pub embeddings: PathBuf,
 }
@@ -34,6 +37,7 @@ impl StatePaths {
             index: project.state_path("index"),
             embeddings: project.state_path("embeddings"),
             generation: project.state_path("index").join("generation"),
+            index_new: project.state_path("index.new"),
         }
     }
 }
@@ -46,6 +50,18 @@ pub fn load_table(paths: &StatePaths) -> Option<QuoteTable> {
         && FileStamp::of(&paths.codings) == Some(table.codings_file)
         && generation.trim() == table.index)
         .then_some(table)
+}
+
+/// Puts the rebuilt index (`index.new/`) in place of the previous one. A crash between
+/// the two steps leaves no `index/`, which the next run sees and rebuilds.
+pub(crate) fn swap_in_rebuilt_index(paths: &StatePaths) -> crate::error::Result<()> {
+    use crate::error::IoContext;
+    if paths.index.exists() {
+        std::fs::remove_dir_all(&paths.index)
+            .io_context(|| format!("{}: cannot remove", paths.index.display()))?;
+    }
+    std::fs::rename(&paths.index_new, &paths.index)
+        .io_context(|| format!("{}: cannot move into place", paths.index_new.display()))
 }
 
 /// A generation number for the index, different from the one on disk.
