@@ -303,3 +303,22 @@ fn special_files_are_never_read_and_never_replaced() {
             .success()
     );
 }
+
+#[test]
+fn a_missing_roster_is_named_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("a.txt"),
+        "Q: How?\n\nA: Everyone is tired.\n",
+    )
+    .expect("a");
+    let output = verbatim(dir.path(), &["ingest", "a.txt", "--roster", "missing.csv"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.starts_with("error: missing.csv: "), "{message}");
+    assert_eq!(
+        message.matches("os error").count(),
+        1,
+        "the cause once: {message}"
+    );
+}

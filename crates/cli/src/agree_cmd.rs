@@ -195,7 +195,12 @@ fn quotes(
 }
 
 fn render(result: &Agreement, limit: usize) -> String {
-    let number = |v: Option<f64>| v.map_or("undefined".to_string(), |v| format!("{v:.3}"));
+    // A value that rounds to zero prints as 0.000, never -0.000.
+    let number = |v: Option<f64>| {
+        v.map_or("undefined".to_string(), |v| {
+            format!("{:.3}", if v.abs() < 0.0005 { 0.0 } else { v })
+        })
+    };
     let share =
         |v: Option<f64>| v.map_or("undefined".to_string(), |v| format!("{:.1}%", v * 100.0));
     let unit = match result.unit {

@@ -56,9 +56,9 @@ impl SourceArgs {
 pub struct IngestArgs {
     #[command(flatten)]
     sources: SourceArgs,
-    /// Read every source as this format (text, vtt, srt, docx, report) instead of
-    /// detecting it (`--source-format` in the other commands).
-    #[arg(long)]
+    /// The older spelling of `--source-format`, kept hidden so that scripts using it
+    /// still work; one flag for one thing in the help.
+    #[arg(long, hide = true)]
     format: Option<Format>,
     /// Print quotes as JSON Lines instead of the summary.
     #[arg(long)]

@@ -288,7 +288,9 @@ pub fn unknown_speakers(
 ) -> BTreeMap<String, BTreeSet<(String, usize)>> {
     let mut unknown: BTreeMap<String, BTreeSet<(String, usize)>> = BTreeMap::new();
     for summary in summaries {
-        for (name, quotes) in &summary.unknown {
+        // A name with no quotes (an interviewer the roster does not list) attributes
+        // nothing: not worth a line.
+        for (name, quotes) in summary.unknown.iter().filter(|(_, quotes)| *quotes > 0) {
             unknown
                 .entry(name.clone())
                 .or_default()

@@ -36,7 +36,10 @@ pub fn markdown(report: &Report) -> String {
             let _ = writeln!(out, "| {a} | {b} | {n} |");
         }
     }
-    out.push_str("\n## Top quotes\n");
+    // With `--top 0`, or no coded quote at all, there is no section to head.
+    if report.top_quotes.values().any(|quotes| !quotes.is_empty()) {
+        out.push_str("\n## Top quotes\n");
+    }
     for theme in &report.themes {
         let quotes = report
             .top_quotes
