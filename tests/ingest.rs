@@ -407,3 +407,42 @@ fn a_word_style_header_names_the_participant_and_makes_no_quotes() {
         "{strangers}"
     );
 }
+
+/// Per-source settings in `verbatim.toml` reach the quotes; a misspelt key is an error
+/// with the line and column, never ignored.
+#[test]
+fn per_source_settings_apply_and_misspelt_keys_are_errors() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("a.txt"),
+        "Interviewer: How did it go?\n\nRespondent: The hub opened in four days.\n",
+    )
+    .expect("transcript");
+    let config = |entry: &str| {
+        fs::write(
+            dir.path().join("verbatim.toml"),
+            format!("[project]\nsources = [\n  {entry},\n]\n"),
+        )
+        .expect("config")
+    };
+    config(
+        r#"{ path = "a.txt", interviewee = "Dana Whitfield", round = "2021", date = "2021-05-14", attributes = { area = "North", venue = "video call" } }"#,
+    );
+    let quotes = json_lines(&verbatim(dir.path(), &["ingest", "--json"]));
+    assert_eq!(quotes.len(), 1);
+    let quote = &quotes[0];
+    assert_eq!(field(quote, "speaker"), Some("Dana Whitfield"));
+    assert_eq!(field(quote, "area"), Some("North"));
+    assert_eq!(field(quote, "round"), Some("2021"));
+    assert_eq!(quote["attributes"]["date"], "2021-05-14");
+    assert_eq!(quote["attributes"]["venue"], "video call");
+
+    config(r#"{ path = "a.txt", intervieweee = "Dana Whitfield" }"#);
+    let output = verbatim(dir.path(), &["ingest", "--json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains("verbatim.toml:2:") && message.contains("unknown field `intervieweee`"),
+        "{message}"
+    );
+}

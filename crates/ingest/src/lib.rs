@@ -191,8 +191,16 @@ pub fn ingest(
             roster_queries: Some(BTreeSet::new()),
         });
     }
-    let (transcript, format, encoding, decode_warning) =
+    let (mut transcript, format, encoding, decode_warning) =
         read_transcript(source, options, &is_known)?;
+    for (key, value) in &options.facts {
+        if transcript.front_matter.get(key).is_none() {
+            transcript
+                .front_matter
+                .entries
+                .push((key.clone(), value.clone()));
+        }
+    }
     let mut warnings: Vec<String> = decode_warning.into_iter().collect();
     if format == Format::Report {
         let found =

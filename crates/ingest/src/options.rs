@@ -27,6 +27,10 @@ pub struct IngestOptions {
     /// Resolve a report's speakers against its own interviewee list, when it has one,
     /// rather than the roster passed in (set when that roster is only a project default).
     pub prefer_document_roster: bool,
+    /// Facts about the source given by the project (`interviewee`, `interviewer`, `date`,
+    /// attributes), read as if from its front matter; the source's own front matter or
+    /// header wins where both say something.
+    pub facts: Vec<(String, String)>,
 }
 
 impl Default for IngestOptions {
@@ -39,6 +43,7 @@ impl Default for IngestOptions {
             round: None,
             min_quote_words: DEFAULT_MIN_QUOTE_WORDS,
             prefer_document_roster: false,
+            facts: Vec::new(),
         }
     }
 }

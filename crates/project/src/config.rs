@@ -44,26 +44,63 @@ pub struct ProjectConfig {
     pub model: Option<String>,
 }
 
-/// A source entry: a path or glob, optionally with its own round.
+/// A source entry: a path or glob, optionally with facts about the sources it matches.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[serde(try_from = "RawSourceSpec")]
 pub enum SourceSpec {
     /// `"corpus/*.txt"`.
     Path(String),
-    /// `{ path = "corpus/2020", round = "2020" }`.
-    Table {
-        /// Path or glob.
-        path: String,
-        /// Round of every source it matches.
-        round: Option<String>,
-    },
+    /// `{ path = "corpus/2020", round = "2020", interviewee = "Ann Lee" }`.
+    Table(SourceTable),
+}
+
+/// A source entry written as a table. Unknown keys are errors: a misspelt `interviewe`
+/// must not be dropped without a word.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceTable {
+    /// Path or glob.
+    pub path: String,
+    /// Round of every source it matches.
+    pub round: Option<String>,
+    /// Who is interviewed (what `A:`/`Respondent:` turns resolve to).
+    pub interviewee: Option<String>,
+    /// Who interviews (whose turns become context, not quotes).
+    pub interviewer: Option<String>,
+    /// When the interview took place.
+    pub date: Option<String>,
+    /// Further attributes of its quotes (`role`, `organisation`, `area`, `sector` fill
+    /// those fields; any other key becomes an attribute).
+    #[serde(default)]
+    pub attributes: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawSourceSpec {
+    Path(String),
+    Table(toml::Table),
+}
+
+impl TryFrom<RawSourceSpec> for SourceSpec {
+    type Error = String;
+
+    fn try_from(raw: RawSourceSpec) -> std::result::Result<Self, String> {
+        match raw {
+            RawSourceSpec::Path(path) => Ok(SourceSpec::Path(path)),
+            RawSourceSpec::Table(table) => SourceTable::deserialize(toml::Value::Table(table))
+                .map(SourceSpec::Table)
+                .map_err(|e| format!("a source entry: {}", e.message())),
+        }
+    }
 }
 
 impl SourceSpec {
     /// The path or glob.
     pub fn path(&self) -> &str {
         match self {
-            SourceSpec::Path(path) | SourceSpec::Table { path, .. } => path,
+            SourceSpec::Path(path) => path,
+            SourceSpec::Table(table) => &table.path,
         }
     }
 
@@ -71,8 +108,30 @@ impl SourceSpec {
     pub fn round(&self) -> Option<&str> {
         match self {
             SourceSpec::Path(_) => None,
-            SourceSpec::Table { round, .. } => round.as_deref(),
+            SourceSpec::Table(table) => table.round.as_deref(),
         }
+    }
+
+    /// The facts it gives its sources, as front-matter keys and values.
+    pub fn facts(&self) -> Vec<(String, String)> {
+        let SourceSpec::Table(table) = self else {
+            return Vec::new();
+        };
+        let mut facts: Vec<(String, String)> = [
+            ("interviewee", &table.interviewee),
+            ("interviewer", &table.interviewer),
+            ("date", &table.date),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| value.clone().map(|v| (key.to_string(), v)))
+        .collect();
+        facts.extend(
+            table
+                .attributes
+                .iter()
+                .map(|(k, v)| (k.to_lowercase(), v.clone())),
+        );
+        facts
     }
 }
 

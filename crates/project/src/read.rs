@@ -81,6 +81,7 @@ impl SourceReader {
         if let Some(round) = &file.round {
             options.round = Some(round.clone());
         }
+        options.facts.clone_from(&file.facts);
         Ok(ingest(&source, self.roster.as_ref(), &options)?)
     }
 }
@@ -103,6 +104,7 @@ fn ingest_options(project: Option<&Project>, options: &ReadOptions) -> IngestOpt
             .or(config.min_quote_words)
             .unwrap_or(verbatim_ingest::DEFAULT_MIN_QUOTE_WORDS),
         prefer_document_roster: options.roster.is_none(),
+        facts: Vec::new(),
     }
 }
 
@@ -335,6 +337,7 @@ mod tests {
                     .into_owned(),
                 path: path.clone(),
                 round: None,
+                facts: Vec::new(),
             })
             .collect();
         let reader = SourceReader::new(None, &ReadOptions::default()).expect("reader");

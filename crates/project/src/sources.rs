@@ -19,6 +19,8 @@ pub struct SourceFile {
     pub name: String,
     /// Round given by the project for this source.
     pub round: Option<String>,
+    /// Facts the project gives this source (interviewee, interviewer, date, attributes).
+    pub facts: Vec<(String, String)>,
 }
 
 /// The files an operation reads: `paths` when any are given, else the project's sources
@@ -53,6 +55,7 @@ pub fn from_paths(paths: &[PathBuf]) -> Result<Vec<SourceFile>> {
                 name: display_name(&found),
                 path: found,
                 round: None,
+                facts: Vec::new(),
             });
         }
     }
@@ -88,6 +91,7 @@ pub fn from_project(project: &Project) -> Result<(Vec<SourceFile>, Vec<String>)>
                 name: display_name(&relative),
                 path,
                 round: spec.round().map(str::to_string),
+                facts: spec.facts(),
             });
         }
     }

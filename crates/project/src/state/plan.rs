@@ -250,6 +250,7 @@ mod tests {
                     path: PathBuf::from(name),
                     name: name.to_string(),
                     round: None,
+                    facts: Vec::new(),
                 })
                 .collect(),
             ids: files
