@@ -322,3 +322,35 @@ fn a_missing_roster_is_named_once() {
         "the cause once: {message}"
     );
 }
+
+#[test]
+fn strict_turns_warnings_into_a_failure() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("a.txt"),
+        "Interviewer: How did it go?\n\nRespondent: The hub opened in four days.\n",
+    )
+    .expect("transcript");
+    let relaxed = verbatim(dir.path(), &["ingest", "--json", "a.txt"]);
+    assert!(relaxed.status.success());
+    assert!(
+        stderr(&relaxed).contains("nothing names the interviewee"),
+        "{}",
+        stderr(&relaxed)
+    );
+    assert_eq!(json_lines(&relaxed)[0]["speaker"], serde_json::Value::Null);
+    let strict = verbatim(dir.path(), &["--strict", "ingest", "--json", "a.txt"]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(
+        stderr(&strict).contains("1 warning and --strict"),
+        "{}",
+        stderr(&strict)
+    );
+    fs::write(
+        dir.path().join("b.txt"),
+        "---\ninterviewee: Dana Whitfield\n---\nInterviewer: How?\n\nRespondent: Well.\n",
+    )
+    .expect("named transcript");
+    let named = verbatim(dir.path(), &["--strict", "ingest", "--json", "b.txt"]);
+    assert!(named.status.success(), "{}", stderr(&named));
+}

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
 use verbatim_coder::check_codebook;
-use verbatim_project::{codebook_path, describe_problems, load_codebook};
+use verbatim_project::{Observer, codebook_path, describe_problems, load_codebook};
 
 use crate::context::Context;
 
@@ -204,8 +204,8 @@ fn check(context: &Context, args: &FileArgs) -> anyhow::Result<()> {
         )?;
         let reporter = context.reporter();
         for c in &catches {
-            reporter.note(&format!(
-                "warning: {} rule {}: `{}` is matched by its stem, so it also fires on `{}` \
+            reporter.warning(&format!(
+                "{} rule {}: `{}` is matched by its stem, so it also fires on `{}` \
                  ({} quotes of the project, more than `{}` itself); give the rule \
                  `exact = true` to match the word only as written, or guard it with `near`, \
                  `all` or `veto`",

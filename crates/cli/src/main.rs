@@ -44,6 +44,10 @@ struct Cli {
     /// (default: the project's `model`, else the installed model if there is one).
     #[arg(long, global = true, value_name = "NAME", env = "VERBATIM_MODEL")]
     model: Option<String>,
+    /// Treat warnings (a source without quotes, an unknown speaker, a guessed interviewer)
+    /// as errors: exit 1 after the run if there were any.
+    #[arg(long, global = true)]
+    strict: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -92,8 +96,16 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    let strict = cli.strict;
     let outcome = std::panic::catch_unwind(|| run(cli));
     match outcome {
+        Ok(Ok(())) if strict && progress::warnings_given() > 0 => {
+            eprintln!(
+                "error: {} and --strict",
+                verbatim_model::counted(progress::warnings_given(), "warning")
+            );
+            ExitCode::from(1)
+        }
         Ok(Ok(())) => ExitCode::SUCCESS,
         // A reader that stopped reading (`verbatim search x | head`) is not an error.
         Ok(Err(error)) if is_broken_pipe(&error) => ExitCode::SUCCESS,

@@ -3,9 +3,18 @@
 
 use std::io::IsTerminal;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use verbatim_project::{Observer, Progress};
+
+/// Warnings given in this process, shown or not (for `--strict`).
+static WARNINGS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many warnings this process has given.
+pub fn warnings_given() -> usize {
+    WARNINGS.load(Ordering::Relaxed)
+}
 
 /// Fewer items than this finish too fast for a bar to help.
 const MIN_ITEMS_FOR_BAR: u64 = 8;
@@ -43,6 +52,7 @@ impl Reporter {
 
 impl Observer for Reporter {
     fn warning(&self, message: &str) {
+        WARNINGS.fetch_add(1, Ordering::Relaxed);
         if self.quiet {
             return;
         }

@@ -110,7 +110,16 @@ impl<'a> Resolver<'a> {
         };
         let (interviewer, name) = match label_shape(label) {
             Some(LabelShape::Generic(GenericRole::Interviewer)) => (true, self.interviewer.clone()),
-            Some(LabelShape::Generic(GenericRole::Respondent)) => (false, self.interviewee.clone()),
+            Some(LabelShape::Generic(GenericRole::Respondent)) => {
+                if self.interviewee.is_none() {
+                    self.warnings.insert(format!(
+                        "answers are labelled \"{label}\" but nothing names the interviewee \
+                         (front matter, a header, or `interviewee` in verbatim.toml): their \
+                         speaker is unknown"
+                    ));
+                }
+                (false, self.interviewee.clone())
+            }
             _ => (false, Some(label.to_string())),
         };
         let speaker = name.as_deref().and_then(|name| self.speaker(name, label));
