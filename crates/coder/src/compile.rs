@@ -15,6 +15,7 @@ use verbatim_model::{Codebook, Rule, Theme};
 
 use crate::CoderError;
 use crate::analyzer::{ANALYZER, analyzer, exact_tokens, stem_family, tokens};
+use crate::query_depth::{parse_bounded, query_error};
 
 /// Default minimum score for a theme to be applied.
 pub const DEFAULT_THRESHOLD: f64 = 1.0;
@@ -198,7 +199,6 @@ fn single_stem(word: &str, exact: bool) -> Option<String> {
 }
 
 fn validate_query(query: &str) -> Result<(), String> {
-    crate::query_depth::check_nesting(query)?;
     let mut builder = tantivy::schema::Schema::builder();
     let text = builder.add_text_field(
         "text",
@@ -210,10 +210,11 @@ fn validate_query(query: &str) -> Result<(), String> {
     );
     let tokenizers = TokenizerManager::default();
     tokenizers.register(ANALYZER, analyzer());
-    QueryParser::new(builder.build(), vec![text], tokenizers)
-        .parse_query(query)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    parse_bounded(
+        &QueryParser::new(builder.build(), vec![text], tokenizers),
+        query,
+    )
+    .map(|_| ())
 }
 
 impl Matcher {
@@ -283,16 +284,8 @@ impl Near {
 
 /// Parses a rule's raw query against `field` of `index`.
 pub fn raw_query(index: &Index, field: Field, query: &str) -> Result<Box<dyn Query>, CoderError> {
-    let problem = |message: String| CoderError::Query {
-        theme: String::new(),
-        rule: 0,
-        query: query.to_string(),
-        message,
-    };
-    crate::query_depth::check_nesting(query).map_err(problem)?;
-    QueryParser::for_index(index, vec![field])
-        .parse_query(query)
-        .map_err(|e| problem(e.to_string()))
+    parse_bounded(&QueryParser::for_index(index, vec![field]), query)
+        .map_err(|message| query_error(query, message))
 }
 
 #[cfg(test)]

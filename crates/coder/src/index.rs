@@ -303,16 +303,10 @@ impl QuoteIndex {
     /// Parses a reader's search: words (stemmed), `"phrases"`, `AND`/`OR`/`NOT`, `-word`,
     /// `prefix*`, over the quotes' words.
     pub fn parse_search(&self, text: &str) -> Result<Box<dyn Query>, CoderError> {
-        let problem = |message: String| CoderError::Query {
-            theme: String::new(),
-            rule: 0,
-            query: text.to_string(),
-            message,
-        };
-        crate::query_depth::check_nesting(text).map_err(problem)?;
         let mut parser = QueryParser::for_index(&self.index, vec![self.fields.text]);
         parser.set_conjunction_by_default();
-        parser.parse_query(text).map_err(|e| problem(e.to_string()))
+        crate::query_depth::parse_bounded(&parser, text)
+            .map_err(|message| crate::query_depth::query_error(text, message))
     }
 
     /// A term of the stemmed text or context field.

@@ -42,6 +42,26 @@ pub(crate) fn check_nesting(query: &str) -> Result<(), String> {
     }
 }
 
+/// Parses `query` with `parser` once its nesting is within the limit: the one way every
+/// query (a reader's search, a rule's raw query) is parsed. The error is in words.
+pub(crate) fn parse_bounded(
+    parser: &tantivy::query::QueryParser,
+    query: &str,
+) -> Result<Box<dyn tantivy::query::Query>, String> {
+    check_nesting(query)?;
+    parser.parse_query(query).map_err(|e| e.to_string())
+}
+
+/// A query that would not parse, as the coder's error.
+pub(crate) fn query_error(query: &str, message: String) -> crate::CoderError {
+    crate::CoderError::Query {
+        theme: String::new(),
+        rule: 0,
+        query: query.to_string(),
+        message,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
