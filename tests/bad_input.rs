@@ -32,18 +32,30 @@ fn missing_file() {
     );
 }
 
+/// A link that leads nowhere (to itself, or to a file since removed) is skipped with a
+/// warning naming it; the rest of the folder is read.
 #[test]
-fn unreadable_folder() {
+fn links_that_lead_nowhere_are_skipped_with_a_warning() {
     let dir = tempfile::tempdir().expect("temp dir");
     let folder = dir.path().join("interviews");
     fs::create_dir(&folder).expect("mkdir");
-    fs::write(folder.join("a.txt"), "Jo: hi\n").expect("write");
+    fs::write(
+        folder.join("a.txt"),
+        "Interviewer: How did it go?\n\nAnn Lee: We opened the hub in four days.\n",
+    )
+    .expect("write");
     std::os::unix::fs::symlink("loop", folder.join("loop")).expect("symlink loop");
-    fails_with(
-        dir.path(),
-        &["ingest", "interviews"],
-        &["interviews/loop: cannot read folder"],
-    );
+    std::os::unix::fs::symlink("gone.txt", folder.join("b.txt")).expect("dangling link");
+    let output = verbatim(dir.path(), &["ingest", "--json", "interviews"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let warned = stderr(&output);
+    for link in ["interviews/loop", "interviews/b.txt"] {
+        assert!(
+            warned.contains(&format!("{link}: a link to nothing; skipped")),
+            "{warned}"
+        );
+    }
+    assert_eq!(stdout(&output).lines().count(), 1, "a.txt is read");
 }
 
 #[test]
@@ -353,4 +365,603 @@ fn strict_turns_warnings_into_a_failure() {
     .expect("named transcript");
     let named = verbatim(dir.path(), &["--strict", "ingest", "--json", "b.txt"]);
     assert!(named.status.success(), "{}", stderr(&named));
+}
+
+/// A minimal codebook with one theme `c.x`; `theme_lines` go into the theme's table
+/// (line 11 on) and `rest` after it.
+fn codebook_text(theme_lines: &str, rest: &str) -> String {
+    format!(
+        "[codebook]\nid = \"c\"\nname = \"c\"\n[[category]]\nid = \"c\"\nname = \"C\"\n[[theme]]\nid = \"c.x\"\ncategory = \"c\"\nname = \"X\"\n{theme_lines}{rest}"
+    )
+}
+
+fn transcript_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("a.txt"),
+        "Q: How?\n\nA: Everyone is tired out.\n",
+    )
+    .expect("transcript");
+    dir
+}
+
+#[test]
+fn roster_with_a_column_named_twice_names_the_file_and_column() {
+    let dir = transcript_dir();
+    fs::write(
+        dir.path().join("twice.csv"),
+        "name,aliases,role,organisation,area,sector,area\nAnn Lee,,,,Leeds,,Wigan\n",
+    )
+    .expect("roster");
+    fails_with(
+        dir.path(),
+        &["ingest", "--roster", "twice.csv", "a.txt"],
+        &["twice.csv:1: roster header has column `area` twice (columns 5 and 7)"],
+    );
+}
+
+#[test]
+fn roster_with_a_ragged_row_names_the_line() {
+    let dir = transcript_dir();
+    fs::write(
+        dir.path().join("ragged.csv"),
+        "name,aliases,role,organisation,area,sector\nAnn Lee,,,,,\nBo Ray,,chief\n",
+    )
+    .expect("roster");
+    fails_with(
+        dir.path(),
+        &["ingest", "--roster", "ragged.csv", "a.txt"],
+        &["ragged.csv:3: row has 3 fields, the header has 6"],
+    );
+}
+
+#[test]
+fn roster_with_a_byte_order_mark_is_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("a.txt"),
+        "Ann Lee: We are all tired out.\n\nAnn Lee: And the budget is thin.\n",
+    )
+    .expect("transcript");
+    fs::write(
+        dir.path().join("bom.csv"),
+        "\u{feff}name,aliases,role,organisation,area,sector\nAnn Lee,,chief,Leeds council,Leeds,council\n",
+    )
+    .expect("roster");
+    let quotes = json_lines(&verbatim(
+        dir.path(),
+        &["ingest", "--json", "--roster", "bom.csv", "a.txt"],
+    ));
+    assert_eq!(quotes.len(), 2);
+    assert_eq!(quotes[0]["area"], "Leeds", "the first column was `name`");
+}
+
+#[test]
+fn codebook_toml_syntax_error_names_line_and_column() {
+    let dir = transcript_dir();
+    fs::write(
+        dir.path().join("broken.toml"),
+        codebook_text("", "[[theme.rules]\nany = [\"tired\"]\n"),
+    )
+    .expect("codebook");
+    fails_with(
+        dir.path(),
+        &["code", "--codebook", "broken.toml", "a.txt"],
+        &["broken.toml:11:15: unclosed array table"],
+    );
+    let output = verbatim(dir.path(), &["codebook", "check", "broken.toml"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("broken.toml:11:15:"));
+}
+
+#[test]
+fn codebook_with_an_unknown_key_names_line_and_column() {
+    let dir = transcript_dir();
+    fs::write(
+        dir.path().join("unknown.toml"),
+        codebook_text("colour = \"red\"\n", "[[theme.rules]]\nany = [\"tired\"]\n"),
+    )
+    .expect("codebook");
+    fails_with(
+        dir.path(),
+        &["code", "--codebook", "unknown.toml", "a.txt"],
+        &["unknown.toml:11:1: unknown field `colour`"],
+    );
+}
+
+#[test]
+fn codebook_theme_without_rules_names_the_theme_line() {
+    let dir = transcript_dir();
+    fs::write(dir.path().join("bare.toml"), codebook_text("", "")).expect("codebook");
+    fails_with(
+        dir.path(),
+        &["code", "--codebook", "bare.toml", "a.txt"],
+        &["bare.toml:8:1: theme `c.x` has no rules, so it can never be applied"],
+    );
+}
+
+#[test]
+fn codebook_rule_with_no_terms_names_theme_and_rule() {
+    let dir = transcript_dir();
+    fs::write(
+        dir.path().join("empty.toml"),
+        codebook_text("", "[[theme.rules]]\nany = []\n"),
+    )
+    .expect("codebook");
+    fails_with(
+        dir.path(),
+        &["code", "--codebook", "empty.toml", "a.txt"],
+        &["empty.toml:8:1: theme c.x, rule 1: a rule needs `any`, `all`, `near` or `query`"],
+    );
+}
+
+#[test]
+fn codebook_with_a_theme_id_used_twice_names_both_lines() {
+    let dir = transcript_dir();
+    fs::write(
+        dir.path().join("twice.toml"),
+        codebook_text(
+            "",
+            "[[theme.rules]]\nany = [\"tired\"]\n[[theme]]\nid = \"c.x\"\ncategory = \"c\"\nname = \"Y\"\n[[theme.rules]]\nany = [\"out\"]\n",
+        ),
+    )
+    .expect("codebook");
+    fails_with(
+        dir.path(),
+        &["code", "--codebook", "twice.toml", "a.txt"],
+        &["twice.toml:14:1: theme id `c.x` is used twice (first on line 8)"],
+    );
+}
+
+#[test]
+fn codebook_threshold_not_a_positive_number_names_the_theme() {
+    let dir = transcript_dir();
+    for (bad, shown) in [("nan", "NaN"), ("-0.5", "-0.5"), ("inf", "inf"), ("0", "0")] {
+        fs::write(
+            dir.path().join("threshold.toml"),
+            codebook_text(
+                &format!("threshold = {bad}\n"),
+                "[[theme.rules]]\nany = [\"tired\"]\n",
+            ),
+        )
+        .expect("codebook");
+        fails_with(
+            dir.path(),
+            &["code", "--codebook", "threshold.toml", "a.txt"],
+            &[&format!(
+                "threshold.toml:8:1: theme `c.x`: `threshold` must be a positive number, not {shown}"
+            )],
+        );
+    }
+}
+
+#[test]
+fn codebook_weight_not_a_positive_number_names_theme_and_rule() {
+    let dir = transcript_dir();
+    for bad in ["nan", "-1", "inf", "0"] {
+        fs::write(
+            dir.path().join("weight.toml"),
+            codebook_text(
+                "",
+                &format!("[[theme.rules]]\nany = [\"tired\"]\nweight = {bad}\n"),
+            ),
+        )
+        .expect("codebook");
+        fails_with(
+            dir.path(),
+            &["code", "--codebook", "weight.toml", "a.txt"],
+            &["weight.toml:8:1: theme c.x, rule 1: `weight` must be a positive number"],
+        );
+    }
+}
+
+/// A project over `a.txt` coded with a one-theme codebook.
+fn coded_project() -> tempfile::TempDir {
+    let dir = transcript_dir();
+    fs::write(
+        dir.path().join("codebook.toml"),
+        codebook_text("", "[[theme.rules]]\nany = [\"tired\"]\n"),
+    )
+    .expect("codebook");
+    fs::write(
+        dir.path().join("verbatim.toml"),
+        "[project]\nsources = [\"a.txt\"]\ncodebook = \"codebook.toml\"\n",
+    )
+    .expect("config");
+    let output = verbatim(dir.path(), &["code", "--quiet"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    dir
+}
+
+#[test]
+fn project_codings_with_a_broken_line_name_the_line() {
+    let dir = coded_project();
+    let path = dir.path().join(".verbatim/codings.jsonl");
+    let codings = fs::read_to_string(&path).expect("codings");
+    let broken = format!(
+        "{{\"quote\":\"a:2\",\"theme\":\"c.x\",\"score\":null,\"origin\":\"manual\",\"coder\":\"jo\",\"evidence\":[]}}\n{{\"quote\":\"a:2\",\"theme\":\n{codings}"
+    );
+    fs::write(&path, broken).expect("codings");
+    fails_with(dir.path(), &["code"], &["codings.jsonl:2:"]);
+    fails_with(dir.path(), &["report"], &["codings.jsonl:2:"]);
+}
+
+#[test]
+fn agree_codings_file_with_a_broken_line_names_the_line() {
+    let dir = coded_project();
+    fs::write(
+        dir.path().join("jo.jsonl"),
+        "{\"quote\":\"a:2\",\"theme\":\"c.x\",\"origin\":\"manual\",\"coder\":\"jo\"}\n{\"quote\":\"a:2\",\"theme\":\n",
+    )
+    .expect("codings");
+    fails_with(
+        dir.path(),
+        &["agree", "jo.jsonl", "verbatim"],
+        &["jo.jsonl:2:"],
+    );
+}
+
+#[test]
+fn project_configuration_syntax_error_names_line_and_column() {
+    let dir = transcript_dir();
+    fs::write(
+        dir.path().join("verbatim.toml"),
+        "[project]\nsources = [\"a.txt\"\n",
+    )
+    .expect("config");
+    fails_with(
+        dir.path(),
+        &["ingest"],
+        &["verbatim.toml:2:", "unclosed array"],
+    );
+}
+
+#[test]
+fn a_sources_glob_matching_nothing_warns() {
+    let dir = transcript_dir();
+    fs::write(
+        dir.path().join("verbatim.toml"),
+        "[project]\nsources = [\"a.txt\", \"interviews/*.vtt\"]\n",
+    )
+    .expect("config");
+    let output = verbatim(dir.path(), &["ingest"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("warning: source `interviews/*.vtt` matches no files"),
+        "{}",
+        stderr(&output)
+    );
+    let strict = verbatim(dir.path(), &["--strict", "ingest"]);
+    assert_eq!(strict.status.code(), Some(1), "{}", stderr(&strict));
+}
+
+#[test]
+fn srt_cue_without_timing_or_ending_before_it_starts_names_the_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("untimed.srt"), "1\nJo: hi\n\n").expect("srt");
+    fails_with(
+        dir.path(),
+        &["ingest", "untimed.srt"],
+        &["untimed.srt:2: expected a cue timing line, found `Jo: hi`"],
+    );
+    fs::write(
+        dir.path().join("backwards.srt"),
+        "1\n00:00:01,000 --> 00:00:02,000\nJo: hi there\n\n2\n00:00:05,000 --> 00:00:03,000\nJo: back\n",
+    )
+    .expect("srt");
+    fails_with(
+        dir.path(),
+        &["ingest", "backwards.srt"],
+        &["backwards.srt:6: cue ends (00:00:03,000) before it starts (00:00:05,000)"],
+    );
+}
+
+#[test]
+fn vtt_with_only_a_header_warns_and_gives_no_quotes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("header.vtt"), "WEBVTT\n\n").expect("vtt");
+    let output = verbatim(dir.path(), &["ingest", "--json", "header.vtt"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+    assert!(
+        stderr(&output).contains("warning: header.vtt: no speaker turns found"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// A zip archive of `entries` (name, deflate method?, declared size, data, crc).
+fn zip_archive(entries: &[(&str, bool, u64, Vec<u8>, u32)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for (name, deflated, size, data, crc) in entries {
+        let offset = out.len() as u32;
+        let method: u16 = if *deflated { 8 } else { 0 };
+        let header = |signature: u32, central_entry: bool| {
+            let mut h = Vec::new();
+            h.extend(signature.to_le_bytes());
+            if central_entry {
+                h.extend(20u16.to_le_bytes());
+            }
+            h.extend(20u16.to_le_bytes());
+            h.extend(0u16.to_le_bytes());
+            h.extend(method.to_le_bytes());
+            h.extend([0u8; 4]);
+            h.extend(crc.to_le_bytes());
+            h.extend((data.len() as u32).to_le_bytes());
+            h.extend((*size as u32).to_le_bytes());
+            h.extend((name.len() as u16).to_le_bytes());
+            h.extend(0u16.to_le_bytes());
+            if central_entry {
+                // Comment length, disk, internal and external attributes.
+                h.extend([0u8; 10]);
+                h.extend(offset.to_le_bytes());
+            }
+            h.extend(name.as_bytes());
+            h
+        };
+        out.extend(header(0x0403_4b50, false));
+        out.extend(data);
+        central.extend(header(0x0201_4b50, true));
+    }
+    let start = out.len() as u32;
+    out.extend(&central);
+    out.extend(0x0605_4b50u32.to_le_bytes());
+    out.extend([0u8; 4]);
+    out.extend((entries.len() as u16).to_le_bytes());
+    out.extend((entries.len() as u16).to_le_bytes());
+    out.extend((central.len() as u32).to_le_bytes());
+    out.extend(start.to_le_bytes());
+    out.extend(0u16.to_le_bytes());
+    out
+}
+
+/// A raw deflate stream of `a` repeated `1 + 258 * matches` times (fixed Huffman codes).
+fn deflated_run(matches: usize) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let (mut bits, mut count) = (0u32, 0u32);
+    let mut put = |value: u32, width: u32, bytes: &mut Vec<u8>| {
+        bits |= value << count;
+        count += width;
+        while count >= 8 {
+            bytes.push(bits as u8);
+            bits >>= 8;
+            count -= 8;
+        }
+    };
+    // Huffman codes go most significant bit first.
+    let code = |value: u32, width: u32| {
+        (0..width).fold(0, |r, i| r | ((value >> i) & 1) << (width - 1 - i))
+    };
+    put(1, 1, &mut bytes); // last block
+    put(1, 2, &mut bytes); // fixed Huffman
+    put(code(0x30 + u32::from(b'a'), 8), 8, &mut bytes);
+    for _ in 0..matches {
+        put(code(0b1100_0101, 8), 8, &mut bytes); // length 258
+        put(0, 5, &mut bytes); // distance 1
+    }
+    put(0, 7, &mut bytes); // end of block
+    put(0, 7, &mut bytes); // flush
+    bytes
+}
+
+#[test]
+fn docx_without_its_document_is_an_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let archive = zip_archive(&[("word/styles.xml", false, 4, b"<x/>".to_vec(), 0x95e8_c6d4)]);
+    fs::write(dir.path().join("nodoc.docx"), archive).expect("docx");
+    fails_with(
+        dir.path(),
+        &["ingest", "nodoc.docx"],
+        &["nodoc.docx: unreadable .docx: no word/document.xml inside"],
+    );
+}
+
+#[test]
+fn docx_zip_bomb_is_refused_quickly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // 300 MB of `a` in about 1.9 MB: over the 256 MB limit on word/document.xml.
+    let matches = 300 * 1024 * 1024 / 258;
+    let archive = zip_archive(&[(
+        "word/document.xml",
+        true,
+        1 + 258 * matches as u64,
+        deflated_run(matches),
+        0,
+    )]);
+    fs::write(dir.path().join("bomb.docx"), archive).expect("docx");
+    let started = std::time::Instant::now();
+    fails_with(
+        dir.path(),
+        &["ingest", "bomb.docx"],
+        &[
+            "bomb.docx: unreadable .docx: word/document.xml is",
+            "over the limit",
+        ],
+    );
+    assert!(started.elapsed().as_secs() < 20, "refused before inflating");
+}
+
+#[test]
+fn docx_entities_are_never_expanded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let document = "<?xml version=\"1.0\"?><!DOCTYPE w:document [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>Jo: &c;&c;</w:t></w:r></w:p></w:body></w:document>";
+    let archive = zip_archive(&[(
+        "word/document.xml",
+        false,
+        document.len() as u64,
+        document.as_bytes().to_vec(),
+        crc32(document.as_bytes()),
+    )]);
+    fs::write(dir.path().join("entities.docx"), archive).expect("docx");
+    let output = verbatim(dir.path(), &["text", "entities.docx"]);
+    assert!(
+        !stdout(&output).contains("aaaaaaaaaa"),
+        "an entity was expanded: {}",
+        stdout(&output)
+    );
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+#[test]
+fn utf16_text_with_a_byte_order_mark_is_decoded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut bytes = vec![0xfe, 0xff];
+    for unit in "Q: How?\r\n\r\nA: Everyone is tired out.\r\n".encode_utf16() {
+        bytes.extend(unit.to_be_bytes());
+    }
+    fs::write(dir.path().join("wide.txt"), bytes).expect("utf-16");
+    let quotes = json_lines(&verbatim(dir.path(), &["ingest", "--json", "wide.txt"]));
+    assert_eq!(quotes.len(), 1);
+    assert_eq!(quotes[0]["text"], "Everyone is tired out.");
+}
+
+#[test]
+fn text_with_nul_bytes_is_refused_as_binary() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("nul.txt"),
+        b"Q: How?\n\nA: Everyone\0 is tired out.\n",
+    )
+    .expect("write");
+    fails_with(
+        dir.path(),
+        &["ingest", "nul.txt"],
+        &["nul.txt: binary file, not a text transcript (contains NUL characters)"],
+    );
+}
+
+#[test]
+fn a_ten_megabyte_line_is_one_quote() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let line = "word ".repeat(2_000_000);
+    fs::write(
+        dir.path().join("long.txt"),
+        format!("Q: How?\n\nA: {line}\n"),
+    )
+    .expect("write");
+    let output = verbatim(dir.path(), &["ingest", "--json", "long.txt"]);
+    let quotes = json_lines(&output);
+    assert_eq!(quotes.len(), 1);
+    assert_eq!(
+        quotes[0]["text"].as_str().map(str::len),
+        Some(line.len() - 1)
+    );
+}
+
+/// Two coders' codings files, in a folder with no project.
+fn two_coders(jo: &str, sam: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("jo.jsonl"), jo).expect("jo");
+    fs::write(dir.path().join("sam.jsonl"), sam).expect("sam");
+    dir
+}
+
+#[test]
+fn agree_with_no_quote_in_common_is_an_error() {
+    let dir = two_coders(
+        "{\"quote\":\"a:2\",\"theme\":\"c.x\",\"origin\":\"manual\",\"coder\":\"jo\"}\n",
+        "{\"quote\":\"b:2\",\"theme\":\"c.x\",\"origin\":\"manual\",\"coder\":\"sam\"}\n",
+    );
+    fails_with(
+        dir.path(),
+        &["agree", "jo.jsonl", "sam.jsonl"],
+        &["no quotes overlap: jo and sam coded no quote in common"],
+    );
+    let project = coded_project();
+    fs::write(
+        project.path().join("elsewhere.jsonl"),
+        "{\"quote\":\"zz:9\",\"theme\":\"c.x\",\"origin\":\"manual\",\"coder\":\"kim\"}\n",
+    )
+    .expect("codings");
+    fails_with(
+        project.path(),
+        &["agree", "elsewhere.jsonl", "verbatim"],
+        &["no quotes overlap: kim and verbatim"],
+    );
+}
+
+#[test]
+fn agree_with_a_missing_codings_file_names_it() {
+    let dir = two_coders(
+        "{\"quote\":\"a:2\",\"theme\":\"c.x\",\"origin\":\"manual\",\"coder\":\"jo\"}\n",
+        "",
+    );
+    fails_with(
+        dir.path(),
+        &["agree", "jo.jsonl", "gone.jsonl"],
+        &["gone.jsonl: no such file"],
+    );
+}
+
+#[test]
+fn report_out_to_a_folder_is_refused() {
+    let dir = coded_project();
+    fs::create_dir(dir.path().join("out")).expect("mkdir");
+    fails_with(
+        dir.path(),
+        &["report", "--out", "out"],
+        &["out: is a folder, not a regular file"],
+    );
+}
+
+#[test]
+fn unknown_command_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fails_with(
+        dir.path(),
+        &["frobnicate"],
+        &["unrecognized subcommand 'frobnicate'"],
+    );
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fails_with(
+        dir.path(),
+        &["code", "--frobnicate"],
+        &["unexpected argument '--frobnicate'"],
+    );
+}
+
+#[test]
+fn negative_count_is_a_usage_error() {
+    let dir = coded_project();
+    fails_with(
+        dir.path(),
+        &["report", "--top", "-1"],
+        &["unexpected argument '-1'"],
+    );
+    fails_with(
+        dir.path(),
+        &["search", "tired", "--limit", "-1"],
+        &["unexpected argument '-1'"],
+    );
+}
+
+#[test]
+fn search_with_an_empty_or_malformed_query_is_an_error() {
+    let dir = coded_project();
+    fails_with(dir.path(), &["search", ""], &["give words to search for"]);
+    fails_with(
+        dir.path(),
+        &["search", "tired AND (money"],
+        &["invalid query `tired AND (money`"],
+    );
 }

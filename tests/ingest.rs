@@ -446,3 +446,56 @@ fn per_source_settings_apply_and_misspelt_keys_are_errors() {
         "{message}"
     );
 }
+
+/// Greetings, thanks and call logistics are small talk: set aside by default (not quotes,
+/// so neither coded nor counted) and said in the summary; `--keep-smalltalk` keeps them,
+/// marked `kind: "smalltalk"`, beside the answers, which carry no kind.
+#[test]
+fn small_talk_is_set_aside_unless_kept() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("call.txt"),
+        "---\ninterviewer: Jo Park\n---\n\
+         Jo Park: Hi Ben, thanks for making the time.\n\n\
+         Ben Osei: Hi Jo, no problem. Happy to help.\n\n\
+         Jo Park: Can you hear me all right?\n\n\
+         Ben Osei: Yes, I can hear you fine now. Sorry, I was on mute.\n\n\
+         Jo Park: What was hardest in the first lockdown?\n\n\
+         Ben Osei: Keeping the food bank stocked while half our volunteers were shielding.\n\n\
+         Jo Park: Thank you, that's all from me.\n\n\
+         Ben Osei: Thanks Jo, bye!\n",
+    )
+    .expect("transcript");
+    let answers = json_lines(&verbatim(dir.path(), &["ingest", "--json", "call.txt"]));
+    assert_offsets_exact(dir.path(), &answers);
+    let texts: Vec<&str> = answers.iter().filter_map(|q| field(q, "text")).collect();
+    assert_eq!(
+        texts,
+        ["Keeping the food bank stocked while half our volunteers were shielding."]
+    );
+    let summary = stdout(&verbatim(dir.path(), &["ingest", "call.txt"]));
+    assert!(
+        summary.contains("3 turns set aside as small talk"),
+        "{summary}"
+    );
+
+    let kept = json_lines(&verbatim(
+        dir.path(),
+        &["ingest", "--json", "--keep-smalltalk", "call.txt"],
+    ));
+    assert_offsets_exact(dir.path(), &kept);
+    let kinds: Vec<(&str, Option<&str>)> = kept
+        .iter()
+        .map(|q| (field(q, "id").unwrap_or(""), field(q, "kind")))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("call:2", Some("smalltalk")),
+            ("call:4", Some("smalltalk")),
+            ("call:6", None),
+            ("call:8", Some("smalltalk")),
+        ]
+    );
+    assert_eq!(field(&answers[0], "id"), Some("call:6"), "ids do not shift");
+}

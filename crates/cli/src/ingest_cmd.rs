@@ -27,6 +27,10 @@ pub struct SourceArgs {
     /// Keep interviewer turns as quotes.
     #[arg(long)]
     keep_interviewer: bool,
+    /// Keep small talk (greetings, thanks, call logistics) as quotes, marked
+    /// `kind: "smalltalk"`; by default it is set aside and neither coded nor counted.
+    #[arg(long)]
+    keep_smalltalk: bool,
     /// An interviewer's name (repeatable), besides front matter and roster role.
     #[arg(long, value_name = "NAME")]
     interviewer: Vec<String>,
@@ -45,6 +49,7 @@ impl SourceArgs {
             format: self.format,
             max_words: self.max_words,
             keep_interviewer: self.keep_interviewer,
+            keep_smalltalk: self.keep_smalltalk,
             interviewers: self.interviewer.clone(),
             round: self.round.clone(),
             min_quote_words: self.min_quote_words,

@@ -92,6 +92,13 @@ pub fn summary(
         }
         None => out.push_str(" (no roster: speakers named as the sources write them)\n"),
     }
+    let smalltalk: usize = sources.iter().map(|s| s.smalltalk).sum();
+    if smalltalk > 0 {
+        out.push_str(&format!(
+            "{} set aside as small talk (greetings, thanks, call logistics): not coded or counted; --keep-smalltalk or `keep_smalltalk = true` keeps them\n",
+            verbatim_model::counted(smalltalk, "turn")
+        ));
+    }
     if let Some((path, name)) = written {
         let project = name
             .as_deref()

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use verbatim_model::{Quote, Resolution, Roster, Speaker};
+use verbatim_model::{Quote, QuoteKind, Resolution, Roster, Speaker};
 
 use crate::interviewer::guess_interviewer;
 use crate::locate::Locator;
@@ -210,13 +210,16 @@ pub(crate) fn attribute(
                     continue;
                 }
                 let (start, end, line) = locator.locate(range.start, range.end);
+                let text = &transcript.text[range];
+                let kind = (!who.interviewer && crate::smalltalk::is_smalltalk(text))
+                    .then_some(QuoteKind::Smalltalk);
                 let mut quote = Quote {
                     id: format!("{document_id}:{number}"),
                     source: source_name.to_string(),
                     start,
                     end,
                     line,
-                    text: transcript.text[range].to_string(),
+                    text: text.to_string(),
                     context: turn_context.clone(),
                     speaker: who.speaker.as_ref().map(|s| s.name.clone()),
                     speaker_hint: who.hint.clone(),
@@ -227,6 +230,7 @@ pub(crate) fn attribute(
                     round: round.clone(),
                     section: turn.section.clone(),
                     attributes: BTreeMap::new(),
+                    kind,
                 };
                 fill_attributes(&mut quote, &who, transcript, turn.time.as_deref());
                 if !who.interviewer

@@ -23,7 +23,31 @@ pub struct NotText(pub String);
 /// without a mark is recognised by its zero bytes; anything else is read as
 /// Windows-1252 (what Word and Excel on Windows write) with a warning, never silently.
 /// Bytes with NULs or many control characters are refused as binary.
+///
+/// Old Mac line ends (a carriage return alone) become line feeds, one char for one, so
+/// offsets still count the same chars while every reader sees the lines.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
+    let mut decoded = decode_bytes(bytes)?;
+    if decoded.text.contains('\r') {
+        decoded.text = lone_carriage_returns_as_line_feeds(&decoded.text);
+    }
+    Ok(decoded)
+}
+
+fn lone_carriage_returns_as_line_feeds(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn decode_bytes(bytes: &[u8]) -> Result<Decoded, NotText> {
     if let Some((encoding, bom_length)) = Encoding::for_bom(bytes) {
         return decode_with(encoding, &bytes[bom_length..], None);
     }
@@ -46,6 +70,16 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
     let invalid_at = std::str::from_utf8(bytes)
         .err()
         .map_or(0, |e| e.valid_up_to());
+    let line = 1 + bytes[..invalid_at].iter().filter(|b| **b == b'\n').count();
+    if mostly_utf8(bytes) {
+        return decode_with(
+            UTF_8,
+            bytes,
+            Some(format!(
+                "line {line}: bytes that are not UTF-8 (first at offset {invalid_at}) were replaced with U+FFFD; the rest is UTF-8"
+            )),
+        );
+    }
     decode_with(
         WINDOWS_1252,
         bytes,
@@ -75,6 +109,20 @@ fn decode_with(
         encoding: encoding.name(),
         warning,
     })
+}
+
+/// A UTF-8 file with a stray bad byte or two, rather than a Windows-1252 file: it holds
+/// well-formed multi-byte sequences, and more of them than malformed ones. Windows-1252
+/// accents and quotes almost never happen to form valid UTF-8.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        if !chunk.invalid().is_empty() {
+            invalid += 1;
+        }
+    }
+    valid > 0 && valid >= invalid
 }
 
 /// UTF-16 without a byte-order mark: most ASCII-range characters leave one byte of each
@@ -181,6 +229,26 @@ mod tests {
     }
 
     #[test]
+    fn a_stray_byte_in_utf8_text_stays_utf8() {
+        let mut bytes = "Zoë said:\nthe café ".as_bytes().to_vec();
+        bytes.push(0xff);
+        bytes.extend(" was open\nDaniël agreed".as_bytes());
+        let decoded = decode(&bytes).expect("utf-8 with a bad byte");
+        assert_eq!(decoded.encoding, "UTF-8");
+        assert_eq!(
+            decoded.text,
+            "Zoë said:\nthe café \u{fffd} was open\nDaniël agreed"
+        );
+        assert!(decoded.warning.expect("warning").starts_with("line 2:"));
+    }
+
+    #[test]
+    fn carriage_returns_alone_end_lines() {
+        let decoded = decode(b"---\rround: R1\r---\rJo: hi\r\nAl: ok").expect("text");
+        assert_eq!(decoded.text, "---\nround: R1\n---\nJo: hi\r\nAl: ok");
+    }
+
+    #[test]
     fn refuses_binary() {
         assert!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").is_err());
         let controls: Vec<u8> = (0u8..32).cycle().take(400).filter(|b| *b != 0).collect();
@@ -195,7 +263,11 @@ mod tests {
                 && !text.starts_with('\u{feff}')
                 && !text.contains('\0')
             {
-                proptest::prop_assert_eq!(decoded.text.as_str(), text);
+                proptest::prop_assert_eq!(
+                    decoded.text.as_str(),
+                    lone_carriage_returns_as_line_feeds(text)
+                );
+                proptest::prop_assert_eq!(decoded.text.chars().count(), text.chars().count());
             }
         }
     }

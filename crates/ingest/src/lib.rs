@@ -45,6 +45,7 @@ mod locate;
 mod marker;
 mod options;
 mod segment;
+mod smalltalk;
 mod transcript;
 mod turns;
 mod writeup;
@@ -95,6 +96,8 @@ pub struct Ingested {
     /// changed roster would change its quotes (the answers to these questions are all
     /// the roster contributed); `None` when the whole roster counts, as for reports.
     pub roster_queries: Option<BTreeSet<String>>,
+    /// Small-talk turns set aside, not among `quotes` (0 when they are kept).
+    pub smalltalk: usize,
 }
 
 /// Reads a source into a [`Transcript`]: the text quote offsets point into, and its turns.
@@ -189,6 +192,7 @@ pub fn ingest(
             unknown_speakers: BTreeSet::new(),
             warnings: vec!["empty file: no quotes".to_string()],
             roster_queries: Some(BTreeSet::new()),
+            smalltalk: 0,
         });
     }
     let (mut transcript, format, encoding, decode_warning) =
@@ -214,11 +218,20 @@ pub fn ingest(
             unknown_speakers: found.unknown,
             warnings,
             roster_queries: None,
+            smalltalk: 0,
         });
     }
-    let attributed = attribute::attribute(&transcript, source.id, source.name, roster, options);
+    let mut attributed = attribute::attribute(&transcript, source.id, source.name, roster, options);
     if transcript.turns.is_empty() {
         warnings.push("no speaker turns found: no quotes".to_string());
+    }
+    let mut smalltalk = 0;
+    if !options.keep_smalltalk {
+        attributed.quotes.retain(|q| {
+            let answer = q.kind.is_none();
+            smalltalk += usize::from(!answer);
+            answer
+        });
     }
     warnings.extend(attributed.warnings);
     let mut roster_queries = asked.into_inner();
@@ -231,5 +244,6 @@ pub fn ingest(
         unknown_speakers: attributed.unknown,
         warnings,
         roster_queries: Some(roster_queries),
+        smalltalk,
     })
 }

@@ -31,6 +31,9 @@ pub struct IngestOptions {
     /// attributes), read as if from its front matter; the source's own front matter or
     /// header wins where both say something.
     pub facts: Vec<(String, String)>,
+    /// Keep small talk (greetings, thanks, call logistics) among the quotes, marked
+    /// `kind: "smalltalk"`, to be coded and counted; by default it is set aside.
+    pub keep_smalltalk: bool,
 }
 
 impl Default for IngestOptions {
@@ -44,6 +47,7 @@ impl Default for IngestOptions {
             min_quote_words: DEFAULT_MIN_QUOTE_WORDS,
             prefer_document_roster: false,
             facts: Vec::new(),
+            keep_smalltalk: false,
         }
     }
 }

@@ -42,7 +42,7 @@ pub use counted::counted;
 pub use error::Error;
 pub use jsonl::{read_jsonl, read_jsonl_str, write_jsonl, write_jsonl_to};
 pub use name::{normalise_name, strip_titles};
-pub use quote::Quote;
+pub use quote::{Quote, QuoteKind};
 pub use roster::{ROSTER_COLUMNS, Resolution, Roster, Speaker};
 pub use row_set::RowSet;
 pub use table::{Column, FileStamp, QuoteTable, Remap, SourceEntry, TableCode};

@@ -43,6 +43,18 @@ pub struct Quote {
     /// Free roster columns, front-matter keys and per-quote facts such as `time`.
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
+    /// What kind of turn this is when it is not an ordinary answer (absent: an answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<QuoteKind>,
+}
+
+/// Turns that are quotes of a kind other than an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteKind {
+    /// Greetings, thanks and call logistics: kept only when asked for, never coded
+    /// unless kept.
+    Smalltalk,
 }
 
 impl Quote {
@@ -67,6 +79,7 @@ impl Quote {
             round: None,
             section: None,
             attributes: BTreeMap::new(),
+            kind: None,
         }
     }
 
@@ -99,6 +112,7 @@ mod tests {
             round: None,
             section: None,
             attributes: BTreeMap::from([("time".to_string(), "00:01:02".to_string())]),
+            kind: None,
         };
         let json = serde_json::to_string(&quote).expect("serialise");
         assert_eq!(
@@ -108,5 +122,15 @@ mod tests {
         let back: Quote = serde_json::from_str(&json).expect("parse");
         assert_eq!(back, quote);
         assert_eq!(back.word_count(), 4);
+        let smalltalk = Quote {
+            kind: Some(QuoteKind::Smalltalk),
+            ..quote
+        };
+        let json = serde_json::to_string(&smalltalk).expect("serialise");
+        assert!(json.ends_with(r#""attributes":{"time":"00:01:02"},"kind":"smalltalk"}"#));
+        assert_eq!(
+            serde_json::from_str::<Quote>(&json).expect("parse"),
+            smalltalk
+        );
     }
 }

@@ -24,15 +24,22 @@ use std::collections::HashMap;
 
 use crate::Origin;
 
-const MAGIC: &[u8; 8] = b"VBTABLE3";
+const MAGIC: &[u8; 8] = b"VBTABLE4";
 
-/// Size and modification time of a file, to tell whether it changed.
+/// Size, modification and status-change times of a file, to tell whether it changed.
+///
+/// The modification time alone misses an edit that keeps it (`touch -r`, `cp -p`,
+/// `rsync -t` from another copy, or a same-length write within the clock's grain). The
+/// status-change time (`ctime`) cannot be set by a program: any write or restamp moves
+/// it, so an equal stamp means equal content, as git's index relies on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FileStamp {
     /// Length in bytes.
     pub len: u64,
     /// Modification time, nanoseconds since the Unix epoch.
     pub modified_ns: u64,
+    /// Status-change time, nanoseconds since the Unix epoch (0 where there is none).
+    pub changed_ns: u64,
 }
 
 impl FileStamp {
@@ -44,8 +51,29 @@ impl FileStamp {
         Some(FileStamp {
             len: metadata.len(),
             modified_ns: u64::try_from(since.as_nanos()).unwrap_or(u64::MAX),
+            changed_ns: status_changed_ns(&metadata),
         })
     }
+
+    /// Whether length and modification time agree: enough for the project's own state
+    /// files, which only Verbatim writes and which it may cut back to a stamp it recorded
+    /// (moving their status-change time but not their content).
+    pub fn same_length_and_time(&self, other: &FileStamp) -> bool {
+        self.len == other.len && self.modified_ns == other.modified_ns
+    }
+}
+
+#[cfg(unix)]
+fn status_changed_ns(metadata: &std::fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let seconds = u64::try_from(metadata.ctime()).unwrap_or(0);
+    let nanos = u64::try_from(metadata.ctime_nsec()).unwrap_or(0);
+    seconds.saturating_mul(1_000_000_000).saturating_add(nanos)
+}
+
+#[cfg(not(unix))]
+fn status_changed_ns(_metadata: &std::fs::Metadata) -> u64 {
+    0
 }
 
 /// What the table remembers of one source file.
@@ -482,6 +510,7 @@ impl Encoder {
     fn stamp(&mut self, stamp: FileStamp) {
         self.u64(stamp.len);
         self.u64(stamp.modified_ns);
+        self.u64(stamp.changed_ns);
     }
     fn string(&mut self, value: &str) {
         self.u64(value.len() as u64);
@@ -534,6 +563,7 @@ impl<'b> Decoder<'b> {
         Some(FileStamp {
             len: self.u64()?,
             modified_ns: self.u64()?,
+            changed_ns: self.u64()?,
         })
     }
     fn string(&mut self) -> Option<String> {
@@ -585,6 +615,7 @@ mod tests {
             stamp: FileStamp {
                 len: 9,
                 modified_ns: 1,
+                changed_ns: 2,
             },
             document: "a".into(),
             serial: 4,

@@ -39,6 +39,10 @@ pub struct ProjectConfig {
     pub max_words: Option<usize>,
     /// Shortest quotation taken from a report, in words.
     pub min_quote_words: Option<usize>,
+    /// Keep small talk (greetings, thanks, call logistics) as quotes to code and count;
+    /// by default it is set aside.
+    #[serde(default)]
+    pub keep_smalltalk: bool,
     /// The sentence model to code with: an installed model's name, or `"none"` to code
     /// by words alone; unset, the installed model if there is one.
     pub model: Option<String>,

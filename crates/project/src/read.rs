@@ -32,6 +32,8 @@ pub struct ReadOptions {
     pub round: Option<String>,
     /// Shortest quotation taken from a report, in words.
     pub min_quote_words: Option<usize>,
+    /// Keep small talk among the quotes (also set by the project's `keep_smalltalk`).
+    pub keep_smalltalk: bool,
 }
 
 /// Sources read in parallel at a time: enough to keep every core busy, few enough that a
@@ -105,6 +107,7 @@ fn ingest_options(project: Option<&Project>, options: &ReadOptions) -> IngestOpt
             .unwrap_or(verbatim_ingest::DEFAULT_MIN_QUOTE_WORDS),
         prefer_document_roster: options.roster.is_none(),
         facts: Vec::new(),
+        keep_smalltalk: options.keep_smalltalk || config.keep_smalltalk,
     }
 }
 
@@ -256,6 +259,8 @@ pub struct SourceSummary {
     pub speakers: BTreeSet<String>,
     /// Names the roster does not know, with their quotes in this source.
     pub unknown: Vec<(String, usize)>,
+    /// Small-talk turns set aside.
+    pub smalltalk: usize,
 }
 
 impl SourceSummary {
@@ -280,6 +285,7 @@ impl SourceSummary {
             quotes: ingested.quotes.len(),
             speakers: ingested.speakers.clone(),
             unknown,
+            smalltalk: ingested.smalltalk,
         }
     }
 }

@@ -23,34 +23,39 @@ pub struct SourceFile {
     pub facts: Vec<(String, String)>,
 }
 
-/// The files an operation reads: `paths` when any are given, else the project's sources
-/// (warning of entries that match nothing).
+/// The files an operation reads: `paths` when any are given, else the project's sources.
+/// What was skipped or deserves a look (entries that match nothing, links to nothing,
+/// files outside the project) is told to `observer` as warnings.
 pub fn list_sources(
     project: Option<&Project>,
     paths: &[PathBuf],
     observer: &dyn Observer,
 ) -> Result<Vec<SourceFile>> {
-    if !paths.is_empty() {
-        return from_paths(paths);
-    }
-    let Some(project) = project else {
+    let (files, warnings) = if !paths.is_empty() {
+        from_paths(paths)?
+    } else if let Some(project) = project {
+        from_project(project)?
+    } else {
         return Err(Error::Invalid(format!(
             "no paths given and no {CONFIG_FILE} here or above; name files or folders to ingest"
         )));
     };
-    let (files, warnings) = from_project(project)?;
     for warning in warnings {
         observer.warning(&warning);
     }
     Ok(files)
 }
 
+/// Files found, and warnings about what was skipped or deserves a look.
+type Found = (Vec<SourceFile>, Vec<String>);
+
 /// Expands paths given by the user: files as given, folders recursively (transcript
 /// extensions only, hidden entries skipped, sorted by name).
-pub fn from_paths(paths: &[PathBuf]) -> Result<Vec<SourceFile>> {
+pub fn from_paths(paths: &[PathBuf]) -> Result<Found> {
     let mut files = Vec::new();
+    let mut warnings = Vec::new();
     for path in paths {
-        for found in expand(path)? {
+        for found in expand(path, &mut warnings)? {
             files.push(SourceFile {
                 name: display_name(&found),
                 path: found,
@@ -59,11 +64,12 @@ pub fn from_paths(paths: &[PathBuf]) -> Result<Vec<SourceFile>> {
             });
         }
     }
-    Ok(dedupe(files))
+    Ok((dedupe(files), warnings))
 }
 
-/// Expands the project's `sources` (paths, folders or globs relative to its root).
-pub fn from_project(project: &Project) -> Result<(Vec<SourceFile>, Vec<String>)> {
+/// Expands the project's `sources` (paths, folders or globs relative to its root). A file
+/// that lies outside the project folder (by `..` or through a link) is read, but said.
+pub fn from_project(project: &Project) -> Result<Found> {
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     if project.config.sources.is_empty() {
@@ -72,12 +78,13 @@ pub fn from_project(project: &Project) -> Result<(Vec<SourceFile>, Vec<String>)>
             project.root.join(CONFIG_FILE).display()
         )));
     }
+    let root = project.root.canonicalize().ok();
     for spec in &project.config.sources {
         let pattern = spec.path();
         let found = if is_glob(pattern) {
-            glob(&project.root, pattern)?
+            glob(&project.root, pattern, &mut warnings)?
         } else {
-            expand(&project.root.join(pattern))?
+            expand(&project.root.join(pattern), &mut warnings)?
         };
         if found.is_empty() {
             warnings.push(format!("source `{pattern}` matches no files"));
@@ -87,8 +94,15 @@ pub fn from_project(project: &Project) -> Result<(Vec<SourceFile>, Vec<String>)>
                 .strip_prefix(&project.root)
                 .unwrap_or(&path)
                 .to_path_buf();
+            let name = display_name(&relative);
+            if let Some(outside) = outside(root.as_deref(), &path) {
+                warnings.push(format!(
+                    "{name}: outside the project folder (it is {}); read all the same",
+                    outside.display()
+                ));
+            }
             files.push(SourceFile {
-                name: display_name(&relative),
+                name,
                 path,
                 round: spec.round().map(str::to_string),
                 facts: spec.facts(),
@@ -96,6 +110,12 @@ pub fn from_project(project: &Project) -> Result<(Vec<SourceFile>, Vec<String>)>
         }
     }
     Ok((dedupe(files), warnings))
+}
+
+/// Where `path` really is, when that is not inside `root`.
+fn outside(root: Option<&Path>, path: &Path) -> Option<PathBuf> {
+    let real = path.canonicalize().ok()?;
+    (!real.starts_with(root?)).then_some(real)
 }
 
 /// One file read whole, ready to hand to a reader as a [`verbatim_ingest::Source`].
@@ -130,18 +150,27 @@ impl LoadedFile {
     }
 }
 
-fn expand(path: &Path) -> Result<Vec<PathBuf>> {
+fn expand(path: &Path, warnings: &mut Vec<String>) -> Result<Vec<PathBuf>> {
     let metadata =
         std::fs::metadata(path).io_context(|| format!("{}: cannot open", path.display()))?;
     if !metadata.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
-    walk(path, &|candidate: &Path| {
-        has_transcript_extension(candidate)
-    })
+    walk(
+        path,
+        &|candidate: &Path| has_transcript_extension(candidate),
+        warnings,
+    )
 }
 
-fn walk(root: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<Vec<PathBuf>> {
+/// The files under `root` that `keep` takes, following links. A link to nothing or a
+/// link that loops back is skipped with a warning: one stale shortcut in a folder of
+/// transcripts must not stop the run. A folder that cannot be read is an error.
+fn walk(
+    root: &Path,
+    keep: &dyn Fn(&Path) -> bool,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
@@ -149,13 +178,30 @@ fn walk(root: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<Vec<PathBuf>> {
         .into_iter()
         .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
     for entry in walker {
-        let entry = entry.map_err(|error| {
-            let path = error.path().unwrap_or(root).display().to_string();
-            let reason = error
-                .io_error()
-                .map_or_else(|| error.to_string(), ToString::to_string);
-            Error::Invalid(format!("{path}: cannot read folder ({reason})"))
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error.path().unwrap_or(root);
+                let shown = path.display();
+                if error.loop_ancestor().is_some() {
+                    warnings.push(format!("{shown}: a link that loops back; skipped"));
+                    continue;
+                }
+                let dangling = std::fs::symlink_metadata(path)
+                    .is_ok_and(|m| m.file_type().is_symlink())
+                    && std::fs::metadata(path).is_err();
+                if dangling {
+                    warnings.push(format!("{shown}: a link to nothing; skipped"));
+                    continue;
+                }
+                let reason = error
+                    .io_error()
+                    .map_or_else(|| error.to_string(), ToString::to_string);
+                return Err(Error::Invalid(format!(
+                    "{shown}: cannot read folder ({reason})"
+                )));
+            }
+        };
         if entry.file_type().is_file() && keep(entry.path()) {
             files.push(entry.into_path());
         }
@@ -163,7 +209,7 @@ fn walk(root: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn glob(root: &Path, pattern: &str) -> Result<Vec<PathBuf>> {
+fn glob(root: &Path, pattern: &str, warnings: &mut Vec<String>) -> Result<Vec<PathBuf>> {
     let matcher: GlobMatcher = Glob::new(pattern)
         .map_err(|error| Error::Damaged {
             what: format!("invalid source pattern `{pattern}`"),
@@ -178,11 +224,15 @@ fn glob(root: &Path, pattern: &str) -> Result<Vec<PathBuf>> {
     if !base.exists() {
         return Ok(Vec::new());
     }
-    walk(&base, &|candidate: &Path| {
-        candidate
-            .strip_prefix(root)
-            .is_ok_and(|relative| matcher.is_match(relative))
-    })
+    walk(
+        &base,
+        &|candidate: &Path| {
+            candidate
+                .strip_prefix(root)
+                .is_ok_and(|relative| matcher.is_match(relative))
+        },
+        warnings,
+    )
 }
 
 fn is_glob(pattern: &str) -> bool {
@@ -284,7 +334,8 @@ mod tests {
             std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
             std::fs::write(path, "x").expect("write");
         }
-        let files = from_paths(&[dir.path().to_path_buf()]).expect("expand");
+        let (files, warnings) = from_paths(&[dir.path().to_path_buf()]).expect("expand");
+        assert!(warnings.is_empty(), "{warnings:?}");
         let names: Vec<_> = files
             .iter()
             .map(|f| {
@@ -296,5 +347,60 @@ mod tests {
             })
             .collect();
         assert_eq!(names, ["a.vtt", "b.txt", "e.DOCX", "sub/c.md"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_to_nothing_or_back_are_skipped_with_a_warning() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let folder = dir.path().join("interviews");
+        std::fs::create_dir(&folder).expect("mkdir");
+        std::fs::write(folder.join("a.txt"), "Jo: hi").expect("write");
+        std::os::unix::fs::symlink(folder.join("gone.txt"), folder.join("b.txt")).expect("link");
+        std::os::unix::fs::symlink(&folder, folder.join("loop")).expect("link");
+        let (files, warnings) = from_paths(std::slice::from_ref(&folder)).expect("expand");
+        let names: Vec<_> = files.iter().map(|f| f.path.clone()).collect();
+        assert_eq!(names, [folder.join("a.txt")]);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.ends_with("b.txt: a link to nothing; skipped"))
+        );
+        assert!(warnings.iter().any(|w| w.contains("loops back")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn project_sources_outside_the_folder_are_read_and_said() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let project_dir = dir.path().join("project");
+        std::fs::create_dir_all(project_dir.join("interviews")).expect("mkdir");
+        std::fs::write(dir.path().join("elsewhere.txt"), "Jo: hi").expect("write");
+        std::fs::write(project_dir.join("interviews/a.txt"), "Jo: hi").expect("write");
+        std::os::unix::fs::symlink(
+            dir.path().join("elsewhere.txt"),
+            project_dir.join("interviews/linked.txt"),
+        )
+        .expect("link");
+        std::fs::write(
+            project_dir.join(CONFIG_FILE),
+            "[project]\nsources = [\"interviews\", \"../elsewhere.txt\"]\n",
+        )
+        .expect("config");
+        let project = Project::load(&project_dir).expect("project");
+        let (files, warnings) = from_project(&project).expect("expand");
+        let names: Vec<_> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "interviews/a.txt",
+                "interviews/linked.txt",
+                "../elsewhere.txt"
+            ]
+        );
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].starts_with("interviews/linked.txt: outside the project folder"));
+        assert!(warnings[1].starts_with("../elsewhere.txt: outside the project folder"));
     }
 }

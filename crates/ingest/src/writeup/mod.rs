@@ -177,6 +177,7 @@ pub(crate) fn report_quotes(
                 .heading_before(text, item.span.first_paragraph, &attribution_lines)
                 .map(str::to_string),
             attributes: merge(attributes, resolved.speaker.as_ref().map(|s| &s.attributes)),
+            kind: None,
         });
         if resolved.speaker.is_none() && matches!(attribution.who, Who::Described { .. }) {
             described_later.push((quotes.len() - 1, index));

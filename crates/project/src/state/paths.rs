@@ -46,8 +46,11 @@ impl StatePaths {
 pub fn load_table(paths: &StatePaths) -> Option<QuoteTable> {
     let table = QuoteTable::from_bytes(&std::fs::read(&paths.table).ok()?)?;
     let generation = std::fs::read_to_string(&paths.generation).ok()?;
-    (FileStamp::of(&paths.quotes) == Some(table.quotes_file)
-        && FileStamp::of(&paths.codings) == Some(table.codings_file)
+    let unchanged = |path: &std::path::Path, recorded: &FileStamp| {
+        FileStamp::of(path).is_some_and(|now| now.same_length_and_time(recorded))
+    };
+    (unchanged(&paths.quotes, &table.quotes_file)
+        && unchanged(&paths.codings, &table.codings_file)
         && generation.trim() == table.index)
         .then_some(table)
 }

@@ -211,6 +211,7 @@ mod tests {
         FileStamp {
             len: SIZE,
             modified_ns,
+            changed_ns: modified_ns,
         }
     }
 
@@ -310,6 +311,7 @@ mod tests {
             old.quotes_file = FileStamp {
                 len: 10_000,
                 modified_ns: 5,
+                changed_ns: 5,
             };
             old
         };
