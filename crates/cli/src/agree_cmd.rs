@@ -76,7 +76,7 @@ pub fn run(context: &Context, args: &AgreeArgs) -> anyhow::Result<()> {
             gold,
             themes: args.theme.clone(),
         },
-    );
+    )?;
     let mut stdout = std::io::stdout().lock();
     if args.json {
         writeln!(stdout, "{}", serde_json::to_string(&result)?)?;
@@ -167,7 +167,7 @@ fn read_codings(path: &Path) -> anyhow::Result<Vec<Coding>> {
 }
 
 /// The quotes compared: a file, the project's quotes (ingested now if needed), or, with
-/// neither, the quotes the codings name (each taken as its own source).
+/// neither, the quotes the codings name (see [`quotes_named`]).
 fn quotes(
     context: &Context,
     args: &AgreeArgs,
@@ -187,11 +187,23 @@ fn quotes(
     if args.unit == UnitArg::Char {
         bail!("--unit char needs the quotes' offsets: pass --quotes FILE or run in a project");
     }
+    Ok(quotes_named(coders))
+}
+
+/// The quotes the codings name, each in the source its id names (`doc:12` in `doc`), so
+/// that, as in a project, a coder counts as having coded the quotes of the sources they
+/// coded in and no others: coders of different sources share no quote.
+fn quotes_named(coders: &[CoderCodings]) -> Vec<Quote> {
     let ids: std::collections::BTreeSet<&str> = coders
         .iter()
         .flat_map(|c| c.codings.iter().map(|x| x.quote.as_str()))
         .collect();
-    Ok(ids.into_iter().map(|id| Quote::new(id, "", " ")).collect())
+    ids.into_iter()
+        .map(|id| {
+            let source = id.rsplit_once(':').map_or(id, |(document, _)| document);
+            Quote::new(id, source, " ")
+        })
+        .collect()
 }
 
 fn render(result: &Agreement, limit: usize) -> String {
@@ -310,4 +322,59 @@ fn render(result: &Agreement, limit: usize) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn coder(name: &str, quotes: &[&str]) -> CoderCodings {
+        CoderCodings {
+            name: name.to_string(),
+            codings: quotes
+                .iter()
+                .map(|quote| Coding {
+                    quote: quote.to_string(),
+                    theme: "t.x".to_string(),
+                    score: None,
+                    origin: Origin::Manual,
+                    coder: Some(name.to_string()),
+                    evidence: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn quotes_named_by_codings_sit_in_the_source_their_ids_name() {
+        let coders = [coder("jo", &["a:2", "a:6"]), coder("sam", &["b:2", "odd"])];
+        let quotes = quotes_named(&coders);
+        let placed: Vec<(&str, &str)> = quotes
+            .iter()
+            .map(|q| (q.id.as_str(), q.source.as_str()))
+            .collect();
+        assert_eq!(
+            placed,
+            [("a:2", "a"), ("a:6", "a"), ("b:2", "b"), ("odd", "odd")]
+        );
+    }
+
+    #[test]
+    fn coders_of_different_sources_share_no_quote() {
+        let coders = [coder("jo", &["a:2"]), coder("sam", &["b:2"])];
+        let options = AgreementOptions {
+            unit: AgreementUnit::Quote,
+            gold: None,
+            themes: Vec::new(),
+        };
+        let error = agreement(&quotes_named(&coders), &coders, &options).expect_err("no overlap");
+        assert!(
+            error
+                .to_string()
+                .starts_with("no quotes overlap: jo and sam")
+        );
+        let same = [coder("jo", &["a:2"]), coder("sam", &["a:6"])];
+        let result = agreement(&quotes_named(&same), &same, &options).expect("source a shared");
+        assert_eq!(result.quotes, 2);
+    }
 }

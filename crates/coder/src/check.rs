@@ -116,6 +116,14 @@ pub fn check_codebook(text: &str, path: &Path) -> (Option<Codebook>, Vec<Problem
                 theme.id
             ));
         }
+        if let Some(threshold) = theme.threshold
+            && !(threshold.is_finite() && threshold > 0.0)
+        {
+            report(format!(
+                "theme `{}`: `threshold` must be a positive number, not {threshold}",
+                theme.id
+            ));
+        }
         if let Err(error) = compile_theme(theme) {
             report(error.to_string());
         }
@@ -226,6 +234,36 @@ query = "(unclosed"
         assert!(found[3].1.contains("has no rules"));
         assert_eq!(found[4].0, 29);
         assert!(found[4].1.contains("invalid query `(unclosed`"));
+    }
+
+    #[test]
+    fn a_threshold_that_is_not_a_positive_number_names_the_theme() {
+        let codebook = |threshold: &str| {
+            format!(
+                "[codebook]\nid = \"c\"\nname = \"c\"\n[[category]]\nid = \"c\"\nname = \"C\"\n\
+                 [[theme]]\nid = \"c.x\"\ncategory = \"c\"\nname = \"X\"\nthreshold = {threshold}\n\
+                 [[theme.rules]]\nany = [\"tired\"]\n"
+            )
+        };
+        for (bad, shown) in [
+            ("nan", "NaN"),
+            ("inf", "inf"),
+            ("-inf", "-inf"),
+            ("-0.5", "-0.5"),
+            ("0", "0"),
+        ] {
+            let (_, problems) = check_codebook(&codebook(bad), Path::new("t.toml"));
+            assert_eq!(problems.len(), 1, "{bad}: {problems:?}");
+            assert_eq!(problems[0].line, 8, "the theme's id line");
+            assert_eq!(
+                problems[0].message,
+                format!("theme `c.x`: `threshold` must be a positive number, not {shown}")
+            );
+        }
+        for good in ["0.25", "1", "2.5"] {
+            let (_, problems) = check_codebook(&codebook(good), Path::new("t.toml"));
+            assert!(problems.is_empty(), "{good}: {problems:?}");
+        }
     }
 
     #[test]

@@ -157,6 +157,19 @@ impl Roster {
                 other => other.to_string(),
             })
             .collect();
+        for (index, header) in headers.iter().enumerate() {
+            if let Some(first) = headers[..index].iter().position(|h| h == header) {
+                return Err(Error::parse(
+                    path,
+                    1,
+                    format!(
+                        "roster header has column `{header}` twice (columns {} and {})",
+                        first + 1,
+                        index + 1
+                    ),
+                ));
+            }
+        }
         let missing: Vec<&str> = ROSTER_COLUMNS
             .iter()
             .copied()
@@ -495,6 +508,22 @@ mod tests {
         let empty = "name,aliases,role,organisation,area,sector\n,x,,,,\n";
         let error = Roster::from_csv_str(empty, "r.csv").expect_err("empty name");
         assert_eq!(error.to_string(), "r.csv:2: roster row has an empty name");
+    }
+
+    #[test]
+    fn a_column_named_twice_is_an_error_naming_it() {
+        let twice = "name,aliases,role,organisation,area,sector,area\nA,,,,,,x\n";
+        let error = Roster::from_csv_str(twice, "r.csv").expect_err("duplicate");
+        assert_eq!(
+            error.to_string(),
+            "r.csv:1: roster header has column `area` twice (columns 5 and 7)"
+        );
+        let spellings = "name,aliases,role,organization,area,sector,Organisation\nA,,,,,,x\n";
+        let error = Roster::from_csv_str(spellings, "r.csv").expect_err("two spellings");
+        assert!(
+            error.to_string().contains("column `organisation` twice"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -106,14 +106,39 @@ pub struct AgreementOptions {
     pub themes: Vec<String>,
 }
 
+/// Coders with no quote in common: no quote of the comparison has a decision from two of
+/// them, so every figure of agreement would be undefined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoCommonQuotes {
+    /// The coders compared, in the order given.
+    pub coders: Vec<String>,
+}
+
+impl std::fmt::Display for NoCommonQuotes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let who = match self.coders.as_slice() {
+            [one, two] => format!("{one} and {two} coded no quote in common"),
+            many => format!("no quote was coded by two of {}", many.join(", ")),
+        };
+        write!(
+            f,
+            "no quotes overlap: {who}, so there is nothing to compare (a coder counts as \
+             having coded every quote of each source they coded a quote of)"
+        )
+    }
+}
+
+impl std::error::Error for NoCommonQuotes {}
+
 /// Compares coders on `quotes`. A coder is taken to have coded the quotes of every source
 /// in which they coded at least one quote; elsewhere their decisions are missing, which
-/// Krippendorff's alpha allows and Cohen's kappa skips.
+/// Krippendorff's alpha allows and Cohen's kappa skips. Coders of whom no two share a
+/// quote cannot be compared: that is an error.
 pub fn agreement(
     quotes: &[Quote],
     coders: &[CoderCodings],
     options: &AgreementOptions,
-) -> Agreement {
+) -> Result<Agreement, NoCommonQuotes> {
     let known: BTreeSet<&str> = quotes.iter().map(|q| q.id.as_str()).collect();
     let source_of: BTreeMap<&str, &str> = quotes
         .iter()
@@ -144,6 +169,18 @@ pub fn agreement(
         .iter()
         .filter(|q| known.contains(q.id.as_str()))
         .collect();
+    let shared = in_scope.iter().any(|quote| {
+        covered
+            .iter()
+            .filter(|sources| sources.contains(quote.source.as_str()))
+            .nth(1)
+            .is_some()
+    });
+    if !shared {
+        return Err(NoCommonQuotes {
+            coders: coders.iter().map(|c| c.name.clone()).collect(),
+        });
+    }
     let weight = |quote: &Quote| match options.unit {
         AgreementUnit::Quote => 1.0,
         AgreementUnit::Char => quote.end.saturating_sub(quote.start) as f64,
@@ -185,7 +222,7 @@ pub fn agreement(
             .collect(),
         None => Vec::new(),
     };
-    Agreement {
+    Ok(Agreement {
         coders: coders.iter().map(|c| c.name.clone()).collect(),
         unit: options.unit,
         gold: options
@@ -197,7 +234,7 @@ pub fn agreement(
         overall,
         top1,
         disagreements: disagreements(&in_scope, coders, &coded, &covered, &themes),
-    }
+    })
 }
 
 /// Each coder's themes per quote, best first: manual codings in file order, automatic
@@ -445,7 +482,8 @@ mod tests {
             &quotes(),
             &[reference, auto],
             &options(AgreementUnit::Quote, Some(0)),
-        );
+        )
+        .expect("coders share quotes");
         assert_eq!(result.quotes, 5);
         let x = &result.themes[0];
         // t.x: both code a:1 and a:2, neither a:3, a:4; b:1 is in a source neither coded.
@@ -491,12 +529,48 @@ mod tests {
             &quotes(),
             &[one.clone(), two.clone()],
             &options(AgreementUnit::Quote, None),
-        );
-        let by_char = agreement(&quotes(), &[one, two], &options(AgreementUnit::Char, None));
+        )
+        .expect("coders share quotes");
+        let by_char = agreement(&quotes(), &[one, two], &options(AgreementUnit::Char, None))
+            .expect("coders share quotes");
         assert_eq!(by_quote.themes[0].percent, Some(0.5));
         // Characters: agree on a:1 (10) and a:4 (50) of 100.
         assert_eq!(by_char.themes[0].percent, Some(0.6));
         assert_eq!(by_char.themes[0].coded, [80.0, 60.0]);
+    }
+
+    #[test]
+    fn coders_with_no_quote_in_common_are_an_error() {
+        let one = coder("one", &[("a:1", "t.x")], Origin::Manual);
+        let two = coder("two", &[("b:1", "t.x")], Origin::Manual);
+        let error = agreement(
+            &quotes(),
+            &[one.clone(), two.clone()],
+            &options(AgreementUnit::Quote, None),
+        )
+        .expect_err("sources a and b only");
+        assert_eq!(error.coders, ["one", "two"]);
+        let message = error.to_string();
+        assert!(
+            message.starts_with("no quotes overlap: one and two coded no quote in common"),
+            "{message}"
+        );
+        let nowhere = coder("nowhere", &[("zz:9", "t.x")], Origin::Manual);
+        let error = agreement(
+            &quotes(),
+            &[one.clone(), nowhere],
+            &options(AgreementUnit::Quote, None),
+        )
+        .expect_err("codings of unknown quotes only");
+        assert_eq!(error.coders, ["one", "nowhere"]);
+        let three = coder("three", &[("a:2", "t.y")], Origin::Manual);
+        let result = agreement(
+            &quotes(),
+            &[one, two, three],
+            &options(AgreementUnit::Quote, None),
+        )
+        .expect("one and three share source a");
+        assert_eq!(result.quotes, 5);
     }
 
     #[test]
@@ -510,7 +584,8 @@ mod tests {
                 gold: None,
                 themes: vec!["t.x".into(), "t.unused".into()],
             },
-        );
+        )
+        .expect("coders share quotes");
         let unused = result
             .themes
             .iter()
