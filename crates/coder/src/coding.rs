@@ -777,5 +777,30 @@ mod tests {
             .best(tired.as_ref(), 5, Some((&matches, &only_a)))
             .expect("best among");
         assert_eq!(among.iter().map(|b| b.1).collect::<Vec<_>>(), [1]);
+        // The same quotes indexed afresh score exactly as the updated index: BM25 sees
+        // no trace of the deleted documents.
+        let fresh_path = dir.path().join("fresh");
+        let fresh = QuoteIndex::create(
+            &fresh_path,
+            &[
+                (part(2, 0), &c[..]),
+                (part(0, 1), &a[..]),
+                (part(3, 3), &b2[..]),
+            ],
+        )
+        .expect("rebuild");
+        for words in ["tired", "budget OR fine", "staff tired"] {
+            let query = index.parse_search(words).expect("query");
+            assert_eq!(
+                index.ranked(query.as_ref()).expect("updated"),
+                fresh.ranked(query.as_ref()).expect("rebuilt"),
+                "{words}"
+            );
+            assert_eq!(
+                index.best(query.as_ref(), 5, None).expect("updated"),
+                fresh.best(query.as_ref(), 5, None).expect("rebuilt"),
+                "{words}"
+            );
+        }
     }
 }

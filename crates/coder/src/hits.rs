@@ -149,7 +149,11 @@ impl QuoteIndex {
         }
         let searcher = self.searcher();
         let doc_rows = self.doc_rows(&searcher)?;
-        let weight = query.weight(EnableScoring::enabled_from_searcher(&searcher))?;
+        let statistics = self.statistics(&searcher)?;
+        let weight = query.weight(EnableScoring::enabled_from_statistics_provider(
+            &statistics,
+            &searcher,
+        ))?;
         let per_segment = searcher
             .segment_readers()
             .par_iter()

@@ -22,6 +22,7 @@ use verbatim_model::Quote;
 
 use crate::CoderError;
 use crate::analyzer::{ANALYZER, EXACT_ANALYZER, register};
+use crate::statistics::{Statistics, TokenTotals};
 
 /// How many bits of a document key hold the quote's position within its source.
 const POSITION_BITS: u32 = 32;
@@ -66,6 +67,8 @@ pub struct QuoteIndex {
     /// Per segment of the reader's searcher, the row of each document (`u32::MAX`: not a
     /// quote of the current layout), computed on first use.
     doc_rows: OnceLock<Vec<Vec<u32>>>,
+    /// Token totals of the text fields for BM25, computed on first use.
+    token_totals: OnceLock<TokenTotals>,
 }
 
 fn schema() -> Schema {
@@ -194,6 +197,7 @@ impl QuoteIndex {
             first_rows,
             quotes,
             doc_rows: OnceLock::new(),
+            token_totals: OnceLock::new(),
         })
     }
 
@@ -207,6 +211,24 @@ impl QuoteIndex {
 
     pub(crate) fn reader(&self) -> &IndexReader {
         &self.reader
+    }
+
+    /// BM25 statistics of `searcher` (the reader's, which never reloads) that do not
+    /// depend on the index's history; see [`crate::statistics`].
+    pub(crate) fn statistics<'s>(
+        &'s self,
+        searcher: &'s tantivy::Searcher,
+    ) -> Result<Statistics<'s>, CoderError> {
+        let totals = match self.token_totals.get() {
+            Some(totals) => totals,
+            None => {
+                let f = &self.fields;
+                let fields = [f.text, f.context, f.text_exact, f.context_exact];
+                let totals = TokenTotals::of(searcher, &fields)?;
+                self.token_totals.get_or_init(|| totals)
+            }
+        };
+        Ok(Statistics { searcher, totals })
     }
 
     /// Per segment of `searcher` (the reader's, which never reloads), each document's row.
@@ -268,7 +290,12 @@ impl QuoteIndex {
         let limit = usize::try_from(searcher.num_docs())
             .unwrap_or(usize::MAX)
             .max(1);
-        let found = searcher.search(query, &TopDocs::with_limit(limit).order_by_score())?;
+        let statistics = self.statistics(&searcher)?;
+        let found = searcher.search_with_statistics_provider(
+            query,
+            &TopDocs::with_limit(limit).order_by_score(),
+            &statistics,
+        )?;
         let columns = self.key_columns(&searcher)?;
         let mut ranked: Vec<(f32, usize)> = found
             .into_iter()
@@ -288,7 +315,8 @@ impl QuoteIndex {
     pub fn scored(&self, query: &dyn Query) -> Result<Vec<(f32, usize)>, CoderError> {
         let searcher = self.reader.searcher();
         let columns = self.key_columns(&searcher)?;
-        let found = searcher.search(query, &AllScored)?;
+        let statistics = self.statistics(&searcher)?;
+        let found = searcher.search_with_statistics_provider(query, &AllScored, &statistics)?;
         Ok(found
             .into_iter()
             .filter_map(|(segment, doc, score)| {
@@ -359,6 +387,9 @@ impl IndexBuilder {
         let serial = index.fields.serial;
         let index = index.index;
         let writer = writer(&index, text_bytes, 1)?;
+        // Segments are merged by `finish` alone, so that it can purge removed documents
+        // without racing a merge the policy started.
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         for removed in removed {
             writer.delete_term(Term::from_field_u64(serial, *removed));
         }
@@ -381,11 +412,26 @@ impl IndexBuilder {
 
     /// Commits what was added and opens the index with its sources at `layout` in a list
     /// of `quotes` rows.
+    ///
+    /// Segments that hold removed documents are merged, which drops them: BM25 counts a
+    /// deleted document in a term's document frequency until it is merged away, so
+    /// without this a search's scores would depend on the project's history (an update
+    /// scoring otherwise than a rebuild of the same sources, a run killed mid-update
+    /// otherwise than one that finished).
     pub fn finish(self, layout: &[Part], quotes: usize) -> Result<QuoteIndex, CoderError> {
         let IndexBuilder {
             index, mut writer, ..
         } = self;
         writer.commit()?;
+        let with_deletes: Vec<tantivy::index::SegmentId> = index
+            .searchable_segment_metas()?
+            .iter()
+            .filter(|meta| meta.has_deletes())
+            .map(|meta| meta.id())
+            .collect();
+        if !with_deletes.is_empty() {
+            writer.merge(&with_deletes).wait()?;
+        }
         writer.wait_merging_threads()?;
         QuoteIndex::with_reader(index, layout, quotes)
     }

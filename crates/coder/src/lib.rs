@@ -48,6 +48,7 @@ mod query_depth;
 mod rank;
 mod rule_sets;
 mod shared_words;
+mod statistics;
 mod stem_cache;
 mod stem_catches;
 mod suggest;
