@@ -196,8 +196,13 @@ pub(crate) fn attribute(
     let mut speakers = BTreeSet::new();
     let mut context: Option<String> = None;
     let mut number = 0usize;
+    let organisations = organisations_in_notes(&transcript.turns);
     for turn in &transcript.turns {
         let who = resolver.who(turn.label.as_deref());
+        let noted_organisation = turn
+            .label
+            .as_ref()
+            .and_then(|label| organisations.get(&label.to_lowercase()));
         let turn_context = if who.interviewer {
             None
         } else {
@@ -233,6 +238,9 @@ pub(crate) fn attribute(
                     kind,
                 };
                 fill_attributes(&mut quote, &who, transcript, turn.time.as_deref());
+                if quote.organisation.is_none() {
+                    quote.organisation = noted_organisation.cloned();
+                }
                 if !who.interviewer
                     && let Some(name) = quote.speaker.as_ref().or(quote.speaker_hint.as_ref())
                 {
@@ -257,6 +265,54 @@ pub(crate) fn attribute(
         warnings: resolver.warnings.into_iter().collect(),
         roster_queries: resolver.roster_queries,
     }
+}
+
+/// The organisation each label names in a parenthesis (`Joe Park (Northshire Council):`),
+/// the first one written for it, so that the speaker's later turns as plain `Joe Park:`
+/// carry it too. Pronouns (`she/her`) and a call's own notes (`Host`, `Guest`) are not
+/// organisations. A roster's or the front matter's organisation wins over it.
+fn organisations_in_notes(turns: &[crate::transcript::Turn]) -> BTreeMap<String, String> {
+    let mut found = BTreeMap::new();
+    for turn in turns {
+        if let (Some(label), Some(note)) = (&turn.label, &turn.note)
+            && names_an_organisation(note)
+        {
+            found
+                .entry(label.to_lowercase())
+                .or_insert_with(|| note.trim().to_string());
+        }
+    }
+    found
+}
+
+fn names_an_organisation(note: &str) -> bool {
+    let lower = note.trim().to_lowercase();
+    let call_notes = [
+        "host",
+        "co-host",
+        "cohost",
+        "guest",
+        "me",
+        "you",
+        "chair",
+        "he",
+        "him",
+        "she",
+        "her",
+        "they",
+        "them",
+        "interviewer",
+        "facilitator",
+        "moderator",
+        "organizer",
+        "organiser",
+    ];
+    lower.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && !lower.contains('/')
+        && !call_notes.contains(&lower.as_str())
+        && !lower
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ':' || c == '.')
 }
 
 fn fill_attributes(quote: &mut Quote, who: &Who, transcript: &Transcript, time: Option<&str>) {

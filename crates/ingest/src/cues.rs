@@ -369,6 +369,7 @@ fn render(turns: Vec<MergedTurn>) -> Transcript {
         rendered.push(Turn {
             label: turn.label,
             time: Some(turn.time),
+            note: None,
             section: None,
             paragraphs: vec![trim_range(&text, start..text.len())],
         });

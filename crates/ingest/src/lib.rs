@@ -46,6 +46,7 @@ mod marker;
 mod options;
 mod segment;
 mod smalltalk;
+mod tool_lines;
 mod transcript;
 mod turns;
 mod writeup;

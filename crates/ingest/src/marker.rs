@@ -25,6 +25,29 @@ static TIMED_NAME_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&pattern).expect("timed name pattern is valid")
 });
 
+/// `00:00:07 Speaker 2` or `[00:00:09] Kwame Mensah` alone on a line (NVivo Transcription,
+/// Trint): the time, then the speaker, the words below.
+static TIME_THEN_NAME_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    let pattern = format!(
+        r"^[ \t]{{0,3}}(?:\[(?P<t1>{TIME})\]|\((?P<t2>{TIME})\)|(?P<t3>{TIME}))[ \t]+(?P<label>[^\s:*\[\]()<>][^:*\[\]()<>\n]{{0,59}}?)(?:[ \t]*\((?P<note>[^()\[\]<>:\n]{{1,40}})\))?[ \t]*$"
+    );
+    Regex::new(&pattern).expect("time-then-name pattern is valid")
+});
+
+/// `[Colin Reid] 14:02:15` alone on a line (Zoom's saved captions): the speaker in
+/// brackets, the clock time, the words below.
+static BRACKETED_NAME_TIME_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    let pattern =
+        format!(r"^[ \t]{{0,3}}\[(?P<label>[^\]\[:\n]{{1,60}})\][ \t]+(?P<time>{TIME})[ \t]*$");
+    Regex::new(&pattern).expect("bracketed name pattern is valid")
+});
+
+/// A timestamp that opens a turn's words or a paragraph: `00:06 `, `[00:00:49] `.
+static LEADING_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    let pattern = format!(r"^(?:\[{TIME}\]|\({TIME}\)|(?P<bare>{TIME}))[ \t]+");
+    Regex::new(&pattern).expect("leading time pattern is valid")
+});
+
 static BRACKET_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[ \t]{0,3}\[(?P<label>[^\]\[:\s][^\]\[:\n]{0,39})\](?:[ \t]+|$)")
         .expect("bracket pattern is valid")
@@ -37,7 +60,8 @@ pub enum MarkerStyle {
     Colon,
     /// `[Name] words`.
     Bracket,
-    /// `Name  0:31` alone on its line, the words below (Otter.ai).
+    /// A speaker and a time alone on their line, the words below: `Name  0:31` (Otter.ai),
+    /// `00:00:07 Speaker 2` (NVivo), `[00:00:09] Name` (Trint), `[Name] 14:02:15` (Zoom).
     TimedLine,
 }
 
@@ -82,12 +106,23 @@ pub enum LabelShape {
 /// Recognises a speaker marker at the start of `line`, if the line has one whose label
 /// could be a speaker. Whether it *is* one is decided with the whole document in view.
 pub fn parse_marker(line: &str) -> Option<Marker<'_>> {
-    if let Some(caps) = TIMED_NAME_LINE.captures(line) {
+    for pattern in [
+        &*TIMED_NAME_LINE,
+        &*TIME_THEN_NAME_LINE,
+        &*BRACKETED_NAME_TIME_LINE,
+    ] {
+        let Some(caps) = pattern.captures(line) else {
+            continue;
+        };
         let label = trim_symbols(caps.name("label")?.as_str());
         if let Some(shape) = label_shape(label) {
+            let time = ["time", "t1", "t2", "t3"]
+                .iter()
+                .find_map(|name| caps.name(name))
+                .map(|m| m.as_str());
             return Some(Marker {
                 label,
-                time: caps.name("time").map(|m| m.as_str()),
+                time,
                 note: caps.name("note").map(|m| m.as_str().trim()),
                 content_start: line.len(),
                 style: MarkerStyle::TimedLine,
@@ -129,6 +164,23 @@ pub fn parse_marker(line: &str) -> Option<Marker<'_>> {
         style: MarkerStyle::Bracket,
         shape,
     })
+}
+
+/// Bytes of a timestamp (and the blanks after it) that open `words`: a transcriber's time
+/// mark, not speech. Right after a speaker marker any time counts; elsewhere a bare one
+/// (`10:30`) only before a capital, so that "10:30 we met" stays words.
+pub fn leading_time(words: &str, after_marker: bool) -> usize {
+    let Some(caps) = LEADING_TIME.captures(words) else {
+        return 0;
+    };
+    let end = caps.get(0).map_or(0, |m| m.end());
+    let bare = caps.name("bare").is_some();
+    let capital_next = words[end..].starts_with(|c: char| c.is_uppercase() || c == '"');
+    if bare && !after_marker && !capital_next {
+        0
+    } else {
+        end
+    }
 }
 
 /// A label without surrounding space and the emoji people put in display names.
@@ -306,6 +358,18 @@ mod tests {
                 (label, Some(time), MarkerStyle::TimedLine, line.len())
             );
         }
+        for (line, label, time) in [
+            ("00:00:07 Speaker 2", "Speaker 2", "00:00:07"),
+            ("[00:00:09] Kwame Mensah", "Kwame Mensah", "00:00:09"),
+            ("[Colin Reid] 14:02:15", "Colin Reid", "14:02:15"),
+        ] {
+            let found = parse_marker(line).expect(line);
+            assert_eq!(
+                (found.label, found.time, found.style, found.content_start),
+                (label, Some(time), MarkerStyle::TimedLine, line.len())
+            );
+        }
+        assert_eq!(marker("10:30 we met at the hub"), None);
         assert_eq!(
             marker("Rachel Moss  0:31 and more words"),
             None,
@@ -326,6 +390,17 @@ mod tests {
         ] {
             assert_eq!(marker(line), None, "{line}");
         }
+    }
+
+    #[test]
+    fn time_marks_before_words_are_not_speech() {
+        assert_eq!(leading_time("00:06 That's right", true), 6);
+        assert_eq!(leading_time("[00:00:49] We also rang", false), 11);
+        assert_eq!(leading_time("(01:02) and then", false), 8);
+        assert_eq!(leading_time("00:06 that's right", true), 6);
+        assert_eq!(leading_time("10:30 we met", false), 0);
+        assert_eq!(leading_time("10:30 We met", false), 6);
+        assert_eq!(leading_time("We met at 10:30", true), 0);
     }
 
     #[test]

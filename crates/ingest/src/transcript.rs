@@ -23,6 +23,8 @@ pub struct Turn {
     pub label: Option<String>,
     /// The timestamp given with the turn.
     pub time: Option<String>,
+    /// A parenthesis after the speaker's name (`Northbridge Council`, `she/her`).
+    pub note: Option<String>,
     /// The nearest heading above the turn.
     pub section: Option<String>,
     /// Byte ranges of the turn's paragraphs in `text`, trimmed of surrounding space.

@@ -10,7 +10,8 @@ use std::ops::Range;
 
 use crate::front_matter::{line_spans, split_front_matter};
 use crate::header::find_header;
-use crate::marker::{LabelShape, MarkerStyle, parse_marker};
+use crate::marker::{LabelShape, MarkerStyle, leading_time, parse_marker};
+use crate::tool_lines::is_tool_line;
 use crate::transcript::{Transcript, Turn, trim_range};
 
 struct Line<'a> {
@@ -35,7 +36,7 @@ pub fn parse_turns(text: String, is_known: &dyn Fn(&str) -> bool) -> Transcript 
             Line {
                 start,
                 text: line,
-                blank: is_blank_or_rule(line),
+                blank: is_blank_or_rule(line) || is_tool_line(line),
                 heading: markdown_heading(line),
             }
         })
@@ -112,17 +113,18 @@ pub fn parse_turns(text: String, is_known: &dyn Fn(&str) -> bool) -> Transcript 
             && let Some(marker) = &markers[index]
         {
             builder.finish_turn(&text);
-            builder.start_turn(marker.label, marker.time);
-            builder.add_line(
-                line.start + marker.content_start,
-                line.start + line.text.len(),
-            );
+            builder.start_turn(marker.label, marker.time, marker.note);
+            let words =
+                marker.content_start + leading_time(&line.text[marker.content_start..], true);
+            builder.add_line(line.start + words, line.start + line.text.len());
             continue;
         }
         if line.blank {
             builder.end_paragraph(&text);
         } else {
-            builder.add_line(line.start, line.start + line.text.len());
+            let indent = line.text.len() - line.text.trim_start().len();
+            let words = indent + leading_time(&line.text[indent..], false);
+            builder.add_line(line.start + words, line.start + line.text.len());
         }
     }
     builder.finish_turn(&text);
@@ -142,10 +144,11 @@ struct TurnBuilder {
 }
 
 impl TurnBuilder {
-    fn start_turn(&mut self, label: &str, time: Option<&str>) {
+    fn start_turn(&mut self, label: &str, time: Option<&str>, note: Option<&str>) {
         self.current = Some(Turn {
             label: Some(label.to_string()),
             time: time.map(str::to_string),
+            note: note.map(str::to_string),
             section: self.section.clone(),
             paragraphs: Vec::new(),
         });
@@ -283,6 +286,23 @@ mod tests {
         assert_eq!(
             turns(mixed),
             [turn("Jo", &["hi", "[laughs] yes", "[laughs] again"])]
+        );
+    }
+
+    #[test]
+    fn time_marks_and_tool_lines_are_not_words() {
+        let text = "Jo: 00:00 How was it?\nSam Lee: 00:04 Hard.\n00:05:00\n[00:00:49] We coped.\nMeeting ended after 00:09:12\n";
+        assert_eq!(
+            turns(text),
+            [
+                turn("Jo", &["How was it?"]),
+                turn("Sam Lee", &["Hard.", "We coped."]),
+            ]
+        );
+        let nvivo = "00:00:01 Speaker 1\nReady?\n\n00:00:07 Speaker 2\nYes.\n";
+        assert_eq!(
+            turns(nvivo),
+            [turn("Speaker 1", &["Ready?"]), turn("Speaker 2", &["Yes."])]
         );
     }
 
