@@ -1,7 +1,7 @@
 //! End-to-end tests of `verbatim ingest` on transcripts in the exact shapes the tools
 //! researchers use export them (tests/exports/): Microsoft Teams (.vtt and the Word
 //! download), Google Meet (the Google Doc as .txt and .docx), Rev, Trint, Descript, NVivo
-//! Transcription, oTranscribe, Zoom's saved closed captions, Otter.ai's Word export, and a
+//! Transcription, oTranscribe, Zoom's saved closed captions and chat, Otter.ai's Word export, and a
 //! focus group whose labels carry organisations (`Joe Park (Northshire Council):`).
 //!
 //! The expected values are what a researcher wants from each file, not what a reader
@@ -184,6 +184,31 @@ fn google_meet_docx_with_five_minute_marks() {
         count: 4,
         first: "In the mosque kitchen, really.",
     });
+}
+
+/// Zoom's saved chat (`meeting_saved_chat.txt`): `10:02:13 From Name to Everyone:` (or to
+/// one person, `(Direct Message)`) with the message indented below; a reaction line and a
+/// `Replying to "..."` line are Zoom's, not anyone's words.
+#[test]
+fn zoom_saved_chat_txt_with_reactions_and_replies() {
+    let quotes = check(&Expected {
+        file: "zoom-chat.txt",
+        speakers: &["Joe Park", "Lena Fischer", "Tomasz Nowak"],
+        count: 5,
+        first: "We moved the whole advice line onto staff mobiles",
+    });
+    let last = field(&quotes[4], "text").unwrap_or("");
+    assert_eq!(
+        last,
+        "Flexible money from the council, with no forms for the first month."
+    );
+    for quote in &quotes {
+        let text = field(quote, "text").unwrap_or("");
+        assert!(
+            !text.contains("Reacted to") && !text.contains("Replying to"),
+            "{text}"
+        );
+    }
 }
 
 /// Rev's text export: `Name (00:07):` alone on a line, the paragraph below, a blank line

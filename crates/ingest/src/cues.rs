@@ -381,6 +381,7 @@ fn render(turns: Vec<MergedTurn>) -> Transcript {
         text,
         front_matter: Default::default(),
         turns: rendered,
+        marker_bytes: 0,
     }
 }
 

@@ -156,7 +156,8 @@ fn reads_as_report(transcript: &Transcript, options: &IngestOptions) -> bool {
         .iter()
         .flat_map(|t| &t.paragraphs)
         .map(|r| r.len())
-        .sum();
+        .sum::<usize>()
+        + transcript.marker_bytes;
     covered * 2 < transcript.text.trim().len()
         && writeup::looks_like_report(&transcript.text, options.min_quote_words)
 }

@@ -42,6 +42,15 @@ static BRACKETED_NAME_TIME_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&pattern).expect("bracketed name pattern is valid")
 });
 
+/// A message in a Zoom chat saved as text: `10:02:13 From Ana Ruiz to Everyone:` with the
+/// words on the lines below, or (older versions) `10:02:13\t From  Ana Ruiz : words`.
+static CHAT_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    let pattern = format!(
+        r"^[ \t]{{0,3}}(?P<time>{TIME})[ \t]+From[ \t]+(?P<label>[^:\n]{{1,60}}?)(?:[ \t]+to[ \t]+[^:\n]{{1,80}}?)?[ \t]*:"
+    );
+    Regex::new(&pattern).expect("chat pattern is valid")
+});
+
 /// A timestamp that opens a turn's words or a paragraph: `00:06 `, `[00:00:49] `.
 static LEADING_TIME: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(r"^(?:\[{TIME}\]|\({TIME}\)|(?P<bare>{TIME}))[ \t]+");
@@ -63,6 +72,8 @@ pub enum MarkerStyle {
     /// A speaker and a time alone on their line, the words below: `Name  0:31` (Otter.ai),
     /// `00:00:07 Speaker 2` (NVivo), `[00:00:09] Name` (Trint), `[Name] 14:02:15` (Zoom).
     TimedLine,
+    /// `10:02:13 From Name to Everyone:`, a saved chat's message header.
+    Chat,
 }
 
 /// A speaker marker found at the start of a line.
@@ -106,6 +117,20 @@ pub enum LabelShape {
 /// Recognises a speaker marker at the start of `line`, if the line has one whose label
 /// could be a speaker. Whether it *is* one is decided with the whole document in view.
 pub fn parse_marker(line: &str) -> Option<Marker<'_>> {
+    if let Some(caps) = CHAT_LINE.captures(line) {
+        let label = trim_symbols(caps.name("label")?.as_str());
+        if let Some(shape) = label_shape(label) {
+            let end = caps.get(0).map_or(0, |m| m.end());
+            return Some(Marker {
+                label,
+                time: caps.name("time").map(|m| m.as_str()),
+                note: None,
+                content_start: skip_blanks(line, end),
+                style: MarkerStyle::Chat,
+                shape,
+            });
+        }
+    }
     for pattern in [
         &*TIMED_NAME_LINE,
         &*TIME_THEN_NAME_LINE,
@@ -370,6 +395,22 @@ mod tests {
             );
         }
         assert_eq!(marker("10:30 we met at the hub"), None);
+        for (line, words) in [
+            ("10:02:13 From Ana Ruiz to Everyone:", ""),
+            (
+                "10:05:55 From Lena Fischer to Ana Ruiz (Direct Message):",
+                "",
+            ),
+            ("10:02:13\t From  Ana Ruiz : Thanks all", "Thanks all"),
+        ] {
+            let found = parse_marker(line).expect(line);
+            assert_eq!(
+                (found.style, found.time, &line[found.content_start..]),
+                (MarkerStyle::Chat, Some(&line[..8]), words),
+                "{line}"
+            );
+            assert!(found.label == "Ana Ruiz" || found.label == "Lena Fischer");
+        }
         assert_eq!(
             marker("Rachel Moss  0:31 and more words"),
             None,

@@ -10,12 +10,13 @@ use regex::Regex;
 static TOOL_LINE: LazyLock<Regex> = LazyLock::new(|| {
     let time = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?";
     let pattern = format!(
-        r"(?xi)^[\x20\t]*(?:
+        r#"(?xi)^[\x20\t]*(?:
             [\[(]?{time}[\])]?
           | meeting\ ended\ after\ {time}\b.*
           | [^\s:][^:\n]{{0,80}}?\ (?:started|stopped)\ transcription\.?
           | transcribed\ by\ (?:https?://)?[^\s]+
-        )[\x20\t]*$"
+          | (?:reacted\ to|replying\ to)\ [\x22“].*[\x22”](?:\ with\ \S+)?
+        )[\x20\t]*$"#
     );
     Regex::new(&pattern).expect("tool line pattern is valid")
 });
@@ -40,6 +41,8 @@ mod tests {
             "Priya Shah started transcription",
             "Transcribed by https://otter.ai",
             "Transcribed by Otter.ai\r",
+            "\tReacted to \"We moved the whole...\" with 👍",
+            "\tReplying to \"What helped you most?\"",
         ] {
             assert!(is_tool_line(line), "{line}");
         }

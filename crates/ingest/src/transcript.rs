@@ -14,6 +14,9 @@ pub struct Transcript {
     pub front_matter: FrontMatter,
     /// Speaker turns in order.
     pub turns: Vec<Turn>,
+    /// Bytes of the speaker markers that open the turns (`10:02:13 From Ana Ruiz to
+    /// Everyone:`), which belong to the turns though not to their words.
+    pub marker_bytes: usize,
 }
 
 /// One uninterrupted stretch of one speaker.

@@ -54,6 +54,11 @@ pub fn parse_turns(text: String, is_known: &dyn Fn(&str) -> bool) -> Transcript 
         .flatten()
         .filter(|m| m.style == MarkerStyle::TimedLine)
         .count();
+    let chat_lines = markers
+        .iter()
+        .flatten()
+        .filter(|m| m.style == MarkerStyle::Chat)
+        .count();
     let mut known: HashMap<&str, bool> = HashMap::new();
     let mut accepted = vec![false; lines.len()];
     for index in 0..lines.len() {
@@ -67,6 +72,7 @@ pub fn parse_turns(text: String, is_known: &dyn Fn(&str) -> bool) -> Transcript 
         accepted[index] = match marker.shape {
             LabelShape::Generic(_) => true,
             _ if marker.style == MarkerStyle::TimedLine && timed_lines >= 2 => true,
+            _ if marker.style == MarkerStyle::Chat && chat_lines >= 2 => true,
             // A display name with a note (`Ana (Northbridge):`) is a video call's label.
             _ if marker.note.is_some() && starts_paragraph => true,
             _ if *known
@@ -103,6 +109,7 @@ pub fn parse_turns(text: String, is_known: &dyn Fn(&str) -> bool) -> Transcript 
     }
 
     let mut builder = TurnBuilder::default();
+    let mut marker_bytes = 0;
     for (index, line) in lines.iter().enumerate() {
         if let Some(heading) = line.heading {
             builder.finish_turn(&text);
@@ -116,6 +123,7 @@ pub fn parse_turns(text: String, is_known: &dyn Fn(&str) -> bool) -> Transcript 
             builder.start_turn(marker.label, marker.time, marker.note);
             let words =
                 marker.content_start + leading_time(&line.text[marker.content_start..], true);
+            marker_bytes += words;
             builder.add_line(line.start + words, line.start + line.text.len());
             continue;
         }
@@ -132,6 +140,7 @@ pub fn parse_turns(text: String, is_known: &dyn Fn(&str) -> bool) -> Transcript 
         turns: builder.turns,
         front_matter,
         text,
+        marker_bytes,
     }
 }
 
