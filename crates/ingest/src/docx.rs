@@ -12,6 +12,21 @@ use quick_xml::events::Event;
 /// The largest `document.xml` read, uncompressed: guards against zip bombs.
 const MAX_DOCUMENT_BYTES: u64 = 256 * 1024 * 1024;
 
+/// How many times its own size a package may expand to. Word's XML compresses about
+/// ten to one; a bomb compresses a thousand to one.
+const MAX_EXPANSION: u64 = 100;
+
+/// What any package may expand to whatever its size, so that a small but ordinary
+/// document is never refused for its ratio alone.
+const ALWAYS_ALLOWED_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The uncompressed size allowed to `document.xml` in a package of `package_bytes`.
+fn allowed_document_bytes(package_bytes: usize) -> u64 {
+    (package_bytes as u64)
+        .saturating_mul(MAX_EXPANSION)
+        .clamp(ALWAYS_ALLOWED_BYTES, MAX_DOCUMENT_BYTES)
+}
+
 /// Extracts the text of a `.docx`, one paragraph per block. Errors say what is broken.
 pub fn docx_text(bytes: &[u8]) -> Result<String, String> {
     let mut archive =
@@ -19,19 +34,37 @@ pub fn docx_text(bytes: &[u8]) -> Result<String, String> {
     let mut entry = archive
         .by_name("word/document.xml")
         .map_err(|_| "no word/document.xml inside: not a Word document".to_string())?;
-    if entry.size() > MAX_DOCUMENT_BYTES {
-        return Err(format!(
-            "word/document.xml is {} bytes uncompressed, over the limit",
-            entry.size()
-        ));
+    let allowed = allowed_document_bytes(bytes.len());
+    let too_large = |size: u64| {
+        format!(
+            "word/document.xml expands to {size} bytes or more, over the {allowed} allowed \
+             for a {}-byte file (a zip bomb, or a document far larger than any transcript)",
+            bytes.len()
+        )
+    };
+    if entry.size() > allowed {
+        return Err(too_large(entry.size()));
     }
     let mut xml = Vec::with_capacity(usize::try_from(entry.size()).unwrap_or(0));
     entry
         .by_ref()
-        .take(MAX_DOCUMENT_BYTES + 1)
+        .take(allowed + 1)
         .read_to_end(&mut xml)
         .map_err(|e| format!("word/document.xml cannot be decompressed ({e})"))?;
+    if xml.len() as u64 > allowed {
+        return Err(too_large(xml.len() as u64));
+    }
     paragraphs_text(&xml)
+}
+
+/// Adds a paragraph, but never a second empty one in a row: runs of empty paragraphs say
+/// no more than one does, and a document of millions of them must not become millions of
+/// lines.
+fn push_paragraph(paragraphs: &mut Vec<String>, paragraph: String) {
+    if paragraph.is_empty() && paragraphs.last().is_some_and(String::is_empty) {
+        return;
+    }
+    paragraphs.push(paragraph);
 }
 
 fn paragraphs_text(xml: &[u8]) -> Result<String, String> {
@@ -58,14 +91,16 @@ fn paragraphs_text(xml: &[u8]) -> Result<String, String> {
             Event::End(tag) => match tag.local_name().into_inner() {
                 "Fallback" | "delText" | "instrText" => skip_depth = skip_depth.saturating_sub(1),
                 "t" => in_text = false,
-                "p" if skip_depth == 0 => paragraphs.push(std::mem::take(&mut paragraph)),
+                "p" if skip_depth == 0 => {
+                    push_paragraph(&mut paragraphs, std::mem::take(&mut paragraph))
+                }
                 _ => {}
             },
             Event::Empty(tag) if skip_depth == 0 => match tag.local_name().into_inner() {
                 "tab" => paragraph.push('\t'),
                 "br" | "cr" => paragraph.push('\n'),
                 "noBreakHyphen" => paragraph.push('-'),
-                "p" => paragraphs.push(String::new()),
+                "p" => push_paragraph(&mut paragraphs, String::new()),
                 _ => {}
             },
             Event::Text(text) if in_text && skip_depth == 0 => {
@@ -81,6 +116,13 @@ fn paragraphs_text(xml: &[u8]) -> Result<String, String> {
                     _ => reference.resolve_char_ref().ok().flatten(),
                 };
                 paragraph.extend(c);
+            }
+            Event::DocType(_) => {
+                return Err(
+                    "word/document.xml declares a DOCTYPE (where entities are defined); Word \
+                     never writes one, so it is refused rather than expanded"
+                        .to_string(),
+                );
             }
             Event::Eof => break,
             _ => {}
@@ -124,6 +166,38 @@ pub(crate) mod tests {
         assert_eq!(
             text,
             "Interviewer:\tTell me & the team about it?\n\n\n\nRhodri Prosser: Yes\ncafé\n"
+        );
+    }
+
+    #[test]
+    fn runs_of_empty_paragraphs_count_as_one() {
+        let body = "<w:p><w:r><w:t>A: one</w:t></w:r></w:p><w:p/><w:p/><w:p></w:p><w:p><w:r><w:t>B: two</w:t></w:r></w:p>";
+        let text = docx_text(&docx_with_body(body)).expect("valid docx");
+        assert_eq!(text, "A: one\n\n\n\nB: two\n");
+        let many = "<w:p/>".repeat(200_000);
+        let text = docx_text(&docx_with_body(&many)).expect("valid docx");
+        assert_eq!(text, "");
+    }
+
+    #[test]
+    fn packages_expanding_far_beyond_their_size_are_refused() {
+        assert_eq!(allowed_document_bytes(1_000), ALWAYS_ALLOWED_BYTES);
+        assert_eq!(allowed_document_bytes(1_000_000), 100_000_000);
+        assert_eq!(allowed_document_bytes(usize::MAX), MAX_DOCUMENT_BYTES);
+        // About 9 MB of XML in a package of a few kilobytes.
+        let bomb = "<w:p/>".repeat(1_500_000);
+        let error = docx_text(&docx_with_body(&bomb)).expect_err("bomb");
+        assert!(error.contains("zip bomb"), "{error}");
+    }
+
+    #[test]
+    fn a_doctype_is_refused() {
+        let xml =
+            br#"<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><d><p><t>&a;</t></p></d>"#;
+        assert!(
+            paragraphs_text(xml)
+                .expect_err("doctype")
+                .contains("DOCTYPE")
         );
     }
 

@@ -98,15 +98,24 @@ fn lead_in(text: &str, layout: &Layout, spans: &[Span], index: usize) -> (String
     let span = &spans[index];
     let paragraph_start = layout.paragraphs[span.first_paragraph].range.start;
     let mut start = paragraph_start;
-    let before = &text[paragraph_start..span.open];
-    for (offset, c) in before.char_indices().rev() {
-        let at = paragraph_start + offset;
-        if inside_other(spans, index, at) {
-            if let Some(other) = spans[..index]
-                .iter()
-                .rev()
-                .find(|s| s.close == at + c.len_utf8())
-            {
+    let earlier = EarlierQuotations::new(&spans[..index], paragraph_start, span.open);
+    // Back from the opening mark, char by char outside other quotations and over each of
+    // them in one step. A "sentence" that strings together more quotations than any
+    // sentence does is a list of them: its lead-in starts after the nearest one, so that
+    // a paragraph of thousands of quotations is read in linear time.
+    let mut cursor = span.open;
+    let mut crossed = 0;
+    while let Some(c) = text[paragraph_start..cursor].chars().next_back() {
+        let at = cursor - c.len_utf8();
+        cursor = at;
+        if let Some(covering) = earlier.covering(at) {
+            crossed += 1;
+            if crossed > MAX_QUOTATIONS_IN_A_SENTENCE {
+                start = earlier.nearest_close().clamp(paragraph_start, span.open);
+                break;
+            }
+            cursor = covering.open.clamp(paragraph_start, at);
+            if let Some(other) = earlier.closing_at(at + c.len_utf8()) {
                 let closed_sentence = other
                     .segments
                     .last()
@@ -157,8 +166,65 @@ fn lead_in(text: &str, layout: &Layout, spans: &[Span], index: usize) -> (String
     (own, start)
 }
 
-fn inside_other(spans: &[Span], index: usize, at: usize) -> bool {
-    spans[..index].iter().any(|s| s.open <= at && at < s.close)
+/// More quotations than any real sentence strings together.
+const MAX_QUOTATIONS_IN_A_SENTENCE: usize = 64;
+
+/// The quotations before this one that reach into a stretch of text, for asking of each
+/// char whether one of them covers it in O(log n): a lead-in scanned char by char past
+/// hundreds of quotations in one paragraph must not ask each of them every time.
+struct EarlierQuotations<'s> {
+    /// By opening mark.
+    by_open: Vec<&'s Span>,
+    /// The furthest close among `by_open[..=i]`.
+    furthest_close: Vec<usize>,
+    /// The last (in text order) quotation closing at each offset.
+    by_close: std::collections::HashMap<usize, &'s Span>,
+}
+
+impl<'s> EarlierQuotations<'s> {
+    fn new(earlier: &'s [Span], start: usize, end: usize) -> Self {
+        let mut by_open: Vec<&Span> = earlier
+            .iter()
+            .filter(|s| s.close > start && s.open < end)
+            .collect();
+        let by_close = by_open.iter().map(|s| (s.close, *s)).collect();
+        by_open.sort_by_key(|s| s.open);
+        let furthest_close = by_open
+            .iter()
+            .scan(0, |furthest, s| {
+                *furthest = (*furthest).max(s.close);
+                Some(*furthest)
+            })
+            .collect();
+        EarlierQuotations {
+            by_open,
+            furthest_close,
+            by_close,
+        }
+    }
+
+    /// The latest-opened earlier quotation that covers byte `at`, if one does.
+    fn covering(&self, at: usize) -> Option<&'s Span> {
+        let opened = self.by_open.partition_point(|s| s.open <= at);
+        if opened == 0 || self.furthest_close[opened - 1] <= at {
+            return None;
+        }
+        self.by_open[..opened]
+            .iter()
+            .rev()
+            .find(|s| s.close > at)
+            .copied()
+    }
+
+    /// The close of the earlier quotation that ends last.
+    fn nearest_close(&self) -> usize {
+        self.furthest_close.last().copied().unwrap_or(0)
+    }
+
+    /// The last earlier quotation whose closing mark ends at `close`.
+    fn closing_at(&self, close: usize) -> Option<&'s Span> {
+        self.by_close.get(&close).copied()
+    }
 }
 
 /// `text[start..end]` with other quotations replaced by an ellipsis.
@@ -285,7 +351,8 @@ fn previous_sentence(
     if lead_start <= paragraph_start {
         return None;
     }
-    let before = mask_quotes(text, spans, index, paragraph_start, lead_start);
+    let from = recent(text, paragraph_start, lead_start);
+    let before = mask_quotes(text, spans, index, from, lead_start);
     let sentence = last_sentence(before.trim_end());
     if sentence.trim() == "…" || sentence.trim().is_empty() {
         return Some((String::new(), Who::Continuing)).filter(|_| index > 0);
@@ -303,6 +370,18 @@ fn previous_sentence(
     Some((collapse(sentence), who))
 }
 
+/// Where to start looking for the sentence before `end`: the paragraph's start, or a few
+/// kilobytes back in a paragraph longer than any sentence, so that a paragraph of
+/// thousands of quotations is not copied once per quotation.
+fn recent(text: &str, paragraph_start: usize, end: usize) -> usize {
+    const SENTENCE_BYTES: usize = 4096;
+    let mut from = end.saturating_sub(SENTENCE_BYTES).max(paragraph_start);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    from
+}
+
 /// A named person or described role that the sentence before the quotation's is about,
 /// when that sentence quotes nobody.
 fn subject_before(
@@ -315,7 +394,8 @@ fn subject_before(
     let span = &spans[index];
     let paragraph_start = layout.paragraphs[span.first_paragraph].range.start;
     let before = if lead_start > paragraph_start {
-        mask_quotes(text, spans, index, paragraph_start, lead_start)
+        let from = recent(text, paragraph_start, lead_start);
+        mask_quotes(text, spans, index, from, lead_start)
     } else {
         let previous = layout.paragraphs[..span.first_paragraph]
             .iter()

@@ -381,6 +381,24 @@ The report “Bridges Built in a Crisis and After” set this out, defining resi
         );
     }
 
+    /// A paragraph stringing together far more quotations than any sentence (the shape
+    /// that once took minutes): every quotation is found, the first attributed to the
+    /// sentence's speaker and the rest continuing it.
+    #[test]
+    fn a_paragraph_of_hundreds_of_quotations_gives_every_one() {
+        let mut text = String::from("Interviews\n\nOne respondent, Ana Ruiz, said ");
+        for i in 0..300 {
+            text.push_str(&format!(
+                "\"we kept the hub open on day {i} of the lockdown somehow\" "
+            ));
+        }
+        text.push_str("and more.\n");
+        let found = report_quotes(&text, "r", "r.txt", None, &IngestOptions::default());
+        assert_eq!(found.quotes.len(), 300);
+        assert!(found.quotes[0].text.starts_with("we kept the hub open on day 0"));
+        assert!(found.quotes[299].text.contains("day 299"));
+    }
+
     #[test]
     fn page_furniture_and_hyphens_leave_the_text_but_not_the_span() {
         let quotes = report_quotes(PASSAGE, "r", "r.txt", None, &IngestOptions::default()).quotes;
