@@ -5,6 +5,10 @@
 pub struct FrontMatter {
     /// `(key, value)` pairs.
     pub entries: Vec<(String, String)>,
+    /// Why a block that began like front matter was not read as one (a line that is not
+    /// `key: value`, no closing `---`), with its line: worth a warning, since its facts
+    /// are lost and its lines read as the transcript's.
+    pub problem: Option<String>,
 }
 
 impl FrontMatter {
@@ -46,24 +50,53 @@ pub fn split_front_matter(text: &str) -> (FrontMatter, usize) {
         return (FrontMatter::default(), 0);
     }
     let mut entries = Vec::new();
-    for (start, end) in lines {
+    // Only a block that has begun to look like front matter (a `key: value` line) earns a
+    // warning when it goes wrong; a transcript opening with a rule is left alone.
+    let refused = |entries: &Vec<(String, String)>, why: String| {
+        let problem = (!entries.is_empty()).then(|| {
+            format!(
+                "{why}; the block opened by `---` on line 1 is read as text, not as front matter"
+            )
+        });
+        (
+            FrontMatter {
+                entries: Vec::new(),
+                problem,
+            },
+            0,
+        )
+    };
+    for (number, (start, end)) in lines.enumerate() {
+        let line_number = number + 2;
         let line = text[start..end].trim();
         if line == "---" || line == "..." {
             let body = text[end..]
                 .strip_prefix("\r\n")
                 .or_else(|| text[end..].strip_prefix('\n'))
                 .map_or(text.len(), |rest| text.len() - rest.len());
-            return (FrontMatter { entries }, body);
+            return (
+                FrontMatter {
+                    entries,
+                    problem: None,
+                },
+                body,
+            );
         }
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
         let Some((key, value)) = line.split_once(':') else {
-            return (FrontMatter::default(), 0);
+            return refused(&entries, format!("line {line_number}: not `key: value`"));
         };
         let key = key.trim().to_lowercase();
         if key.is_empty() || key.split_whitespace().count() > 3 {
-            return (FrontMatter::default(), 0);
+            return refused(
+                &entries,
+                format!(
+                    "line {line_number}: `{}` is not a front-matter key",
+                    key.trim()
+                ),
+            );
         }
         let value = value
             .trim()
@@ -71,7 +104,7 @@ pub fn split_front_matter(text: &str) -> (FrontMatter, usize) {
             .to_string();
         entries.push((key, value));
     }
-    (FrontMatter::default(), 0)
+    refused(&entries, "no closing `---`".to_string())
 }
 
 /// Byte spans `(start, end)` of each line, without its line ending.
@@ -110,11 +143,27 @@ mod tests {
     fn a_rule_followed_by_prose_is_not_front_matter() {
         let text = "---\nJo said this was fine. Then it was not\n---\n";
         assert_eq!(split_front_matter(text), (FrontMatter::default(), 0));
-        assert_eq!(
-            split_front_matter("---\nkey: value\n"),
-            (FrontMatter::default(), 0)
-        );
         assert_eq!(split_front_matter(""), (FrontMatter::default(), 0));
+    }
+
+    #[test]
+    fn a_block_that_began_as_front_matter_and_went_wrong_says_so() {
+        let (front, body) = split_front_matter("---\nkey: value\n");
+        assert_eq!((front.entries.len(), body), (0, 0));
+        assert_eq!(
+            front.problem.as_deref(),
+            Some(
+                "no closing `---`; the block opened by `---` on line 1 is read as text, not as front matter"
+            )
+        );
+        let (front, _) = split_front_matter("---\nround: R1\nDana\nJo: hi there\n---\n");
+        assert!(
+            front
+                .problem
+                .as_deref()
+                .is_some_and(|p| p.starts_with("line 3: not `key: value`")),
+            "{front:?}"
+        );
     }
 
     #[test]

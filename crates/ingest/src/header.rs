@@ -353,6 +353,7 @@ mod tests {
     fn fills_only_what_front_matter_leaves_open() {
         let mut front = FrontMatter {
             entries: vec![("date".to_string(), "15 May 2021".to_string())],
+            problem: None,
         };
         let span = find_header(EXAMPLE, 0).expect("a header").fill(&mut front);
         assert_eq!(span.start, 0);
@@ -362,6 +363,7 @@ mod tests {
 
         let mut named = FrontMatter {
             entries: vec![("interviewee".to_string(), "Sam Lee".to_string())],
+            problem: None,
         };
         find_header(EXAMPLE, 0).expect("a header").fill(&mut named);
         assert_eq!(named.get("interviewee"), Some("Sam Lee"));

@@ -208,6 +208,7 @@ pub fn ingest(
         }
     }
     let mut warnings: Vec<String> = decode_warning.into_iter().collect();
+    warnings.extend(transcript.front_matter.problem.take());
     if format == Format::Report {
         let found =
             writeup::report_quotes(&transcript.text, source.id, source.name, roster, options);
@@ -226,6 +227,11 @@ pub fn ingest(
     let mut attributed = attribute::attribute(&transcript, source.id, source.name, roster, options);
     if transcript.turns.is_empty() {
         warnings.push("no speaker turns found: no quotes".to_string());
+    } else if attributed.quotes.is_empty() {
+        warnings.push(format!(
+            "no quotes from {}: each was the interviewer's or empty",
+            verbatim_model::counted(transcript.turns.len(), "speaker turn")
+        ));
     }
     let mut smalltalk = 0;
     if !options.keep_smalltalk {

@@ -395,7 +395,11 @@ The report “Bridges Built in a Crisis and After” set this out, defining resi
         text.push_str("and more.\n");
         let found = report_quotes(&text, "r", "r.txt", None, &IngestOptions::default());
         assert_eq!(found.quotes.len(), 300);
-        assert!(found.quotes[0].text.starts_with("we kept the hub open on day 0"));
+        assert!(
+            found.quotes[0]
+                .text
+                .starts_with("we kept the hub open on day 0")
+        );
         assert!(found.quotes[299].text.contains("day 299"));
     }
 

@@ -3,7 +3,8 @@
 //! waits: two runs on one project both succeed, one after the other, and never write
 //! over each other. The lock is the operating system's (`flock`), so it dies with its
 //! process: a run killed with `kill -9` leaves no stale lock behind. Holding it, a run also removes the temporary files that a killed run
-//! left (`.verbatim-*.tmp` beside the state files), which nothing else could be writing.
+//! left (`.verbatim-*.tmp` beside the state files, a half-built `index.new/`), which
+//! nothing else could be writing.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
@@ -59,9 +60,14 @@ impl StateLock {
 }
 
 /// Removes the temporary files of killed runs in the state folder and its subfolders one
-/// level down (the index and the embedding caches). Failures are ignored: a leftover that
-/// cannot be removed harms nothing.
+/// level down (the index and the embedding caches), and the half-built index of a rebuild
+/// that died (`index.new/`). Failures are ignored: a leftover that cannot be removed
+/// harms nothing, and a rebuild starts its `index.new/` afresh.
 fn remove_leftovers(folder: &Path) {
+    let half_built = folder.join("index.new");
+    if half_built.is_dir() {
+        let _ = std::fs::remove_dir_all(&half_built);
+    }
     let Ok(entries) = std::fs::read_dir(folder) else {
         return;
     };
@@ -116,10 +122,16 @@ mod tests {
         for leftover in &leftovers {
             std::fs::write(leftover, "half written").expect("leftover");
         }
+        std::fs::create_dir_all(state.join("index.new")).expect("half-built index");
+        std::fs::write(state.join("index.new/meta.json"), "{").expect("half-built index");
         std::fs::write(state.join("codings.jsonl"), "{}\n").expect("codings");
 
         let first = StateLock::take(&project, &Silent).expect("first run");
         assert!(leftovers.iter().all(|p| !p.exists()), "leftovers removed");
+        assert!(
+            !state.join("index.new").exists(),
+            "half-built index removed"
+        );
         assert!(state.join("codings.jsonl").exists(), "state kept");
         let waited = Recorder::default();
         std::thread::scope(|scope| {

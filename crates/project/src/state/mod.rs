@@ -165,7 +165,13 @@ pub fn refresh(
         };
     }
     let reader = SourceReader::new(Some(project), &ReadOptions::default())?;
-    let mut builders = open_builders(&paths, &plan)?;
+    let index_dir = if plan.old.is_some() {
+        &paths.index
+    } else {
+        &paths.index_new
+    };
+    let in_index = |error: Error| index_context(error, index_dir);
+    let mut builders = open_builders(&paths, &plan).map_err(in_index)?;
     let encoder = model.map(|chosen| chosen.load()).transpose()?;
     if encoder.is_some() {
         builders.texts = Some(Vec::new());
@@ -183,7 +189,8 @@ pub fn refresh(
         &plan,
         builders,
         observer,
-    )?;
+    )
+    .map_err(in_index)?;
     let Streamed {
         mut builders,
         written,
@@ -203,7 +210,7 @@ pub fn refresh(
         paths: &paths,
         examples: &examples,
     });
-    let auto = code_new(&coder, &plan, builders, &written, semantic, observer)?;
+    let auto = code_new(&coder, &plan, builders, &written, semantic, observer).map_err(in_index)?;
     let rebuilt = plan.old.is_none();
     let generation_file = if rebuilt {
         paths.index_new.join("generation")
@@ -255,6 +262,24 @@ pub fn refresh(
         read,
         kept: listing.files.len() - read,
     })
+}
+
+/// An index error (tantivy's own words, such as "an index writer was killed", say
+/// neither where nor why) named with the index's folder and the likeliest cause.
+fn index_context(error: Error, dir: &std::path::Path) -> Error {
+    match error {
+        Error::Coder(verbatim_coder::CoderError::Index(_) | verbatim_coder::CoderError::Io(_)) => {
+            Error::Within {
+                what: format!(
+                    "{}: cannot write the project's index (is the disk full or a file size \
+                 limit reached?)",
+                    dir.display()
+                ),
+                source: Box::new(error),
+            }
+        }
+        other => other,
+    }
 }
 
 /// The index builders a plan needs: on a rebuild a new project index; on an update the
