@@ -442,7 +442,7 @@ fn per_source_settings_apply_and_misspelt_keys_are_errors() {
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert!(
-        message.contains("verbatim.toml:2:") && message.contains("unknown field `intervieweee`"),
+        message.contains("verbatim.toml:3:21:") && message.contains("unknown field `intervieweee`"),
         "{message}"
     );
 }

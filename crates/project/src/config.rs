@@ -49,8 +49,7 @@ pub struct ProjectConfig {
 }
 
 /// A source entry: a path or glob, optionally with facts about the sources it matches.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(try_from = "RawSourceSpec")]
+#[derive(Debug, Clone)]
 pub enum SourceSpec {
     /// `"corpus/*.txt"`.
     Path(String),
@@ -79,23 +78,39 @@ pub struct SourceTable {
     pub attributes: std::collections::BTreeMap<String, String>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawSourceSpec {
-    Path(String),
-    Table(toml::Table),
-}
+/// A source entry is a string or a table. Read with a visitor rather than an untagged
+/// enum, so that a mistake inside a table (an unknown key) is reported by the TOML reader
+/// at that key's own line and column.
+impl<'de> Deserialize<'de> for SourceSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Entry;
 
-impl TryFrom<RawSourceSpec> for SourceSpec {
-    type Error = String;
+        impl<'de> serde::de::Visitor<'de> for Entry {
+            type Value = SourceSpec;
 
-    fn try_from(raw: RawSourceSpec) -> std::result::Result<Self, String> {
-        match raw {
-            RawSourceSpec::Path(path) => Ok(SourceSpec::Path(path)),
-            RawSourceSpec::Table(table) => SourceTable::deserialize(toml::Value::Table(table))
-                .map(SourceSpec::Table)
-                .map_err(|e| format!("a source entry: {}", e.message())),
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a path or glob, or a table such as { path = \"corpus/2020\", round = \"2020\" }")
+            }
+
+            fn visit_str<E: serde::de::Error>(
+                self,
+                path: &str,
+            ) -> std::result::Result<SourceSpec, E> {
+                Ok(SourceSpec::Path(path.to_string()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<SourceSpec, A::Error> {
+                SourceTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(SourceSpec::Table)
+            }
         }
+
+        deserializer.deserialize_any(Entry)
     }
 }
 
