@@ -65,7 +65,12 @@ fn empty_file_warns_and_gives_no_quotes() {
     let output = verbatim(dir.path(), &["ingest", "--json", "empty.txt"]);
     assert!(output.status.success());
     assert!(output.stdout.is_empty());
-    assert!(stderr(&output).contains("warning: empty.txt: empty file"));
+    assert_eq!(
+        warnings(&output),
+        ["empty.txt: empty file: no quotes"],
+        "--json gives its warnings as JSON lines"
+    );
+    assert!(stderr(&output).starts_with("{\"warning\":"));
 }
 
 #[test]
@@ -664,9 +669,18 @@ fn vtt_with_only_a_header_warns_and_gives_no_quotes() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(output.stdout.is_empty());
     assert!(
-        stderr(&output).contains("warning: header.vtt: no speaker turns found"),
+        warnings(&output)
+            .iter()
+            .any(|w| w.starts_with("header.vtt: no speaker turns found")),
         "{}",
         stderr(&output)
+    );
+    let plain = verbatim(dir.path(), &["ingest", "header.vtt"]);
+    let told = stderr(&plain);
+    assert!(
+        told.contains("warning: header.vtt: no speaker turns found")
+            && told.ends_with("1 warning above\n"),
+        "{told}"
     );
 }
 

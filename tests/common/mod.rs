@@ -94,3 +94,20 @@ pub fn assert_offsets_exact(dir: &Path, quotes: &[Value]) {
         );
     }
 }
+
+/// The warnings a run gave on stderr: `warning: ...` lines, or, for a command run with
+/// `--json`, the `{"warning": "..."}` lines it writes instead.
+pub fn warnings(output: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter_map(|line| {
+            line.strip_prefix("warning: ")
+                .map(str::to_string)
+                .or_else(|| {
+                    serde_json::from_str::<Value>(line)
+                        .ok()
+                        .and_then(|v| v["warning"].as_str().map(str::to_string))
+                })
+        })
+        .collect()
+}

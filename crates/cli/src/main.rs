@@ -97,7 +97,18 @@ fn main() -> ExitCode {
         }
     };
     let strict = cli.strict;
+    let quiet = cli.quiet;
+    let json = std::env::args_os().any(|arg| arg == "--json");
+    if json {
+        progress::warnings_as_json();
+    }
     let outcome = std::panic::catch_unwind(|| run(cli));
+    if matches!(outcome, Ok(Ok(()))) && !quiet && !json && progress::warnings_given() > 0 {
+        eprintln!(
+            "{} above",
+            verbatim_model::counted(progress::warnings_given(), "warning")
+        );
+    }
     match outcome {
         Ok(Ok(())) if strict && progress::warnings_given() > 0 => {
             eprintln!(

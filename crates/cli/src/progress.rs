@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use verbatim_project::{Observer, Progress};
@@ -14,6 +14,24 @@ static WARNINGS: AtomicUsize = AtomicUsize::new(0);
 /// How many warnings this process has given.
 pub fn warnings_given() -> usize {
     WARNINGS.load(Ordering::Relaxed)
+}
+
+/// Whether warnings are written as JSON lines (`{"warning": "..."}`) for scripts.
+static WARNINGS_AS_JSON: AtomicBool = AtomicBool::new(false);
+
+/// Writes warnings on stderr as JSON lines from now on: a command asked for `--json`
+/// talks to a script, which should not have to parse prose.
+pub fn warnings_as_json() {
+    WARNINGS_AS_JSON.store(true, Ordering::Relaxed);
+}
+
+/// A warning as it is written on stderr.
+fn warning_line(message: &str) -> String {
+    if WARNINGS_AS_JSON.load(Ordering::Relaxed) {
+        serde_json::json!({ "warning": message }).to_string()
+    } else {
+        format!("warning: {message}")
+    }
 }
 
 /// Fewer items than this finish too fast for a bar to help.
@@ -56,9 +74,10 @@ impl Observer for Reporter {
         if self.quiet {
             return;
         }
+        let line = warning_line(message);
         self.with_bar(|bar| match bar {
-            Some(bar) => bar.suspend(|| eprintln!("warning: {message}")),
-            None => eprintln!("warning: {message}"),
+            Some(bar) => bar.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
         });
     }
 

@@ -716,6 +716,31 @@ mod tests {
         );
     }
 
+    /// `AND NOT` and `AND -` exclude, as `-` alone does, instead of matching nothing.
+    #[test]
+    fn and_not_excludes_instead_of_matching_nothing() {
+        let quotes = [
+            quote("a:1", "tired staff", None),
+            quote("a:2", "tired volunteers and staff", None),
+            quote("a:3", "the budget", None),
+        ];
+        let index = QuoteIndex::in_memory(&quotes).expect("index");
+        for words in [
+            "tired AND NOT volunteers",
+            "tired AND -volunteers",
+            "tired -volunteers",
+            "(tired OR budget) AND NOT (volunteers OR budget)",
+        ] {
+            let query = index.parse_search(words).expect("query");
+            let rows: Vec<usize> = index
+                .matching(query.as_ref())
+                .expect("search")
+                .rows()
+                .collect();
+            assert_eq!(rows, [0], "{words}");
+        }
+    }
+
     #[test]
     fn a_stored_index_keeps_rows_right_when_sources_come_and_go() {
         let dir = tempfile::tempdir().expect("temp dir");
