@@ -501,3 +501,37 @@ fn small_talk_is_set_aside_unless_kept() {
     );
     assert_eq!(field(&answers[0], "id"), Some("call:6"), "ids do not shift");
 }
+
+/// An interviewee the roster does not know leaves every answer without a speaker, and so
+/// out of every count by role or area: a warning that names her, and under `--strict` a
+/// failure, never only a line in the summary.
+#[test]
+fn answers_whose_speaker_the_roster_lacks_are_a_warning() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("a.txt"),
+        "---\ninterviewee: Dana Whitfield\n---\nInterviewer: How was it?\n\n\
+         Respondent: We opened the hub in four days.\n\nInterviewer: And then?\n\n\
+         Respondent: The funding came late.\n",
+    )
+    .expect("transcript");
+    fs::write(
+        dir.path().join("roster.csv"),
+        "name,aliases,role,organisation,area,sector\nSam Lee,,ceo,Acme,Leeds,council\n",
+    )
+    .expect("roster");
+    let args = ["ingest", "--json", "--roster", "roster.csv", "a.txt"];
+    let output = verbatim(dir.path(), &args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        warnings(&output),
+        [
+            "a.txt: \"Respondent\" (the interviewee, Dana Whitfield) is not in the roster: 2 quotes kept with no speaker (every answer), left out of counts by role, area and sector"
+        ]
+    );
+    let strict = verbatim(
+        dir.path(),
+        &["--strict", "ingest", "--roster", "roster.csv", "a.txt"],
+    );
+    assert_eq!(strict.status.code(), Some(1), "{}", stderr(&strict));
+}

@@ -162,6 +162,45 @@ fn reads_as_report(transcript: &Transcript, options: &IngestOptions) -> bool {
         && writeup::looks_like_report(&transcript.text, options.min_quote_words)
 }
 
+/// One warning per name the roster does not know that has quotes here: the quotes are
+/// kept, but with no speaker they fall out of every count by role, area or sector. A
+/// role label (`Respondent`) is named with the interviewee it stands for.
+fn unknown_speaker_warnings(
+    transcript: &Transcript,
+    attributed: &attribute::Attributed,
+) -> Vec<String> {
+    let interviewee = transcript.front_matter.get("interviewee");
+    attributed
+        .unknown
+        .iter()
+        .filter_map(|label| {
+            let quotes = attributed
+                .quotes
+                .iter()
+                .filter(|q| q.speaker.is_none() && q.speaker_hint.as_deref() == Some(label))
+                .count();
+            if quotes == 0 {
+                return None;
+            }
+            let who = match (marker::label_shape(label), interviewee) {
+                (Some(marker::LabelShape::Generic(_)), Some(name)) => {
+                    format!("\"{label}\" (the interviewee, {name})")
+                }
+                _ => format!("\"{label}\""),
+            };
+            let every = if quotes == attributed.quotes.len() {
+                "every answer"
+            } else {
+                "its quotes"
+            };
+            Some(format!(
+                "{who} is not in the roster: {} kept with no speaker ({every}), left out of counts by role, area and sector",
+                verbatim_model::counted(quotes, "quote")
+            ))
+        })
+        .collect()
+}
+
 /// Reads a source and cuts it into attributed quotes.
 ///
 /// With a roster, names it does not know give quotes with `speaker: null`, the name kept
@@ -241,7 +280,12 @@ pub fn ingest(
             answer
         });
     }
+    let unknown = match roster {
+        Some(_) => unknown_speaker_warnings(&transcript, &attributed),
+        None => Vec::new(),
+    };
     warnings.extend(attributed.warnings);
+    warnings.extend(unknown);
     let mut roster_queries = asked.into_inner();
     roster_queries.extend(attributed.roster_queries);
     Ok(Ingested {
