@@ -246,6 +246,18 @@ fn trint_docx_with_timecode_and_name_headings() {
     });
 }
 
+/// Trint's text export: the same headings and paragraphs as its Word export, with blank
+/// lines between entries.
+#[test]
+fn trint_txt_with_timecode_and_name_headings() {
+    check(&Expected {
+        file: "trint-transcript.txt",
+        speakers: &["Kwame Mensah"],
+        count: 3,
+        first: "They closed on the Friday and we were on Zoom",
+    });
+}
+
 /// Descript's text export with timecodes and speaker labels: `[00:00:08] Name: words`,
 /// blank lines between paragraphs, and a paragraph by the same speaker carries only its
 /// timecode (`[00:00:49] We also rang...`).
