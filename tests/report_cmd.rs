@@ -144,7 +144,35 @@ fn json_html_filters_and_errors() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(stderr(&bad).contains("--where takes ATTRIBUTE=VALUE"));
     let unknown = verbatim(dir.path(), &["report", "--theme", "challenge.nope"]);
-    assert!(stderr(&unknown).contains("no such theme"));
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(stderr(&unknown).contains("--theme challenge.nope: no such name"));
+    // Slips in a filter are errors that offer what was meant, never an empty report.
+    for (args, said) in [
+        (
+            &["report", "--where", "area=Wigna"][..],
+            "--where area=Wigna: no such name; did you mean Wigan?",
+        ),
+        (
+            &["report", "--where", "colour=red"][..],
+            "--where colour=red: no quote has the attribute `colour`",
+        ),
+        (
+            &["report", "--category", "challeng"][..],
+            "--category challeng: no such name; did you mean challenge?",
+        ),
+        (
+            &["search", "hub", "--area", "Wigna"][..],
+            "--area Wigna: no such name; did you mean Wigan?",
+        ),
+        (
+            &["search", "hub", "--category", "challeng"][..],
+            "--category challeng: no such name; did you mean challenge?",
+        ),
+    ] {
+        let output = verbatim(dir.path(), args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&output).contains(said), "{args:?}: {}", stderr(&output));
+    }
     let by = verbatim(dir.path(), &["report", "--by", "colour"]);
     assert!(stderr(&by).contains("--by colour: not an attribute"));
 }

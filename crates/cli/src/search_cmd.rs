@@ -107,14 +107,7 @@ pub fn run(context: &Context, args: &SearchArgs) -> anyhow::Result<()> {
         &context.reporter(),
     )?;
     let filters = args.filters();
-    for theme in &args.theme {
-        if data.codebook.theme(theme).is_none() {
-            bail!(
-                "--theme {theme}: no such theme in {}",
-                data.codebook.codebook.id
-            );
-        }
-    }
+    verbatim_project::check_codebook_names(&data.codebook, &args.theme, &args.category)?;
     let mut stdout = std::io::stdout().lock();
     if let Some(batch) = &args.batch {
         let text = if batch.as_os_str() == "-" {

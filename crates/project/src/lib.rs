@@ -60,7 +60,7 @@ pub use read::{
     Ingestion, ReadOptions, SourceReader, SourceSummary, ids_of, read_all, read_in_batches,
     unknown_speakers,
 };
-pub use report::{ReportView, report_coded, report_table};
+pub use report::{ReportView, check_codebook_names, report_coded, report_table};
 pub use search::{Answer, SearchFilters, Searchable};
 pub use sources::{LoadedFile, SourceFile, list_sources};
 pub use state::{IngestedProject, Refreshed, ingest_project, refresh, refresh_or_last};

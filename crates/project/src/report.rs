@@ -58,14 +58,7 @@ impl ReportView {
 
     /// The report's filter; themes must be the codebook's.
     fn filter(&self, codebook: &Codebook) -> Result<Filter> {
-        for theme in &self.themes {
-            if codebook.theme(theme).is_none() {
-                return Err(Error::Invalid(format!(
-                    "--theme {theme}: no such theme in {}",
-                    codebook.codebook.id
-                )));
-            }
-        }
+        check_codebook_names(codebook, &self.themes, &self.categories)?;
         Ok(Filter {
             categories: self.categories.clone(),
             themes: self.themes.clone(),
@@ -73,6 +66,27 @@ impl ReportView {
             min_score: self.min_score,
             conditions: self.conditions.clone(),
         })
+    }
+
+    /// Every `--where` condition must name a value some quote has: a slip (`area=Wigna`)
+    /// is an error offering the nearest values, not an empty report. `values` gives the
+    /// values an attribute takes (`None`: no quote has the attribute).
+    fn check_conditions(&self, values: impl Fn(&str) -> Option<Vec<String>>) -> Result<()> {
+        for (attribute, value) in &self.conditions {
+            let Some(known) = values(attribute) else {
+                return Err(Error::Invalid(format!(
+                    "--where {attribute}={value}: no quote has the attribute `{attribute}`"
+                )));
+            };
+            if !known.iter().any(|k| k.eq_ignore_ascii_case(value)) {
+                let names: Vec<&str> = known.iter().map(String::as_str).collect();
+                return Err(Error::Invalid(
+                    verbatim_model::unknown_name(&format!("--where {attribute}="), value, &names)
+                        .replacen("= ", "=", 1),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Every attribute broken down by must be a known one or a free attribute some quote
@@ -141,6 +155,15 @@ pub fn report_coded<T>(
     let (codebook, quotes, codings): (Codebook, Vec<Quote>, Vec<Coding>) = coded.into_quotes();
     let filter = view.filter(&codebook)?;
     view.check_attributes(|a| quotes.iter().any(|q| q.attributes.contains_key(a)))?;
+    view.check_conditions(|attribute| {
+        let values: std::collections::BTreeSet<String> = quotes
+            .iter()
+            .map(|q| verbatim_report::attribute_value(q, attribute).to_string())
+            .collect();
+        let present = ATTRIBUTES.contains(&attribute)
+            || quotes.iter().any(|q| q.attributes.contains_key(attribute));
+        present.then(|| values.into_iter().collect())
+    })?;
     let data = Dataset::new(&quotes, &codings, Some(&codebook), &filter);
     let report = Report::new(&data, &view.options(project, &codebook, &filter));
     Ok(finish(&report, &data))
@@ -172,6 +195,12 @@ pub fn report_table<T>(
         .filter_map(|coding| Some((*row_of.get(&coding.quote)?, coding)))
         .collect();
     let filter = view.filter(codebook)?;
+    view.check_conditions(|attribute| {
+        let column = &table.columns[table.column(attribute)?];
+        let mut values = column.values.clone();
+        values.push(verbatim_report::NO_VALUE.to_string());
+        Some(values)
+    })?;
     let mut data = Dataset::from_table(table, &manual, Some(codebook), &filter);
     let shown = data
         .rows_to_load(view.top)
@@ -181,4 +210,32 @@ pub fn report_table<T>(
     data.provide_quotes(shown);
     let report = Report::new(&data, &view.options(Some(project), codebook, &filter));
     Ok(finish(&report, &data))
+}
+
+/// Every theme and category a filter names must be the codebook's: a slip is an error
+/// offering the nearest ids, not an empty answer.
+pub fn check_codebook_names(
+    codebook: &Codebook,
+    themes: &[String],
+    categories: &[String],
+) -> Result<()> {
+    for theme in themes {
+        if codebook.theme(theme).is_none() {
+            let ids: Vec<&str> = codebook.themes.iter().map(|t| t.id.as_str()).collect();
+            return Err(Error::Invalid(verbatim_model::unknown_name(
+                "--theme", theme, &ids,
+            )));
+        }
+    }
+    for category in categories {
+        if !codebook.categories.iter().any(|c| &c.id == category) {
+            let ids: Vec<&str> = codebook.categories.iter().map(|c| c.id.as_str()).collect();
+            return Err(Error::Invalid(verbatim_model::unknown_name(
+                "--category",
+                category,
+                &ids,
+            )));
+        }
+    }
+    Ok(())
 }

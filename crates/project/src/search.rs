@@ -160,11 +160,19 @@ impl Searchable {
             ("speaker", &filters.speaker),
         ] {
             if let (Some(value), Some(column)) = (value, table.column(name)) {
-                let these = match table.columns[column].find(value) {
-                    Some(id) => facets.value_rows(table, column, id),
-                    None => RowSet::new(rows),
+                let Some(id) = table.columns[column].find(value) else {
+                    let values: Vec<&str> = table.columns[column]
+                        .values
+                        .iter()
+                        .map(String::as_str)
+                        .collect();
+                    return Err(Error::Invalid(verbatim_model::unknown_name(
+                        &format!("--{name}"),
+                        value,
+                        &values,
+                    )));
                 };
-                narrow(&mut kept, &these);
+                narrow(&mut kept, &facets.value_rows(table, column, id));
             }
         }
         if theme_filter {
