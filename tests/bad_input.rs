@@ -908,7 +908,32 @@ fn agree_with_no_quote_in_common_is_an_error() {
     fails_with(
         project.path(),
         &["agree", "elsewhere.jsonl", "verbatim"],
-        &["no quotes overlap: kim and verbatim"],
+        &["elsewhere.jsonl: quote `zz:9` is not among the quotes compared (1 of 1 codings"],
+    );
+}
+
+/// A quote id with a slip in it, in a file given to `agree` in a project, is an error
+/// offering the nearest ids, not a coding silently left out of the comparison.
+#[test]
+fn agree_names_a_mistyped_quote_id_and_the_nearest() {
+    let project = coded_project();
+    let quotes = json_lines(&verbatim(project.path(), &["ingest", "--json"]));
+    let id = quotes[0]["id"].as_str().expect("an id").to_string();
+    let slip = format!("{id}9");
+    fs::write(
+        project.path().join("kim.jsonl"),
+        format!(
+            "{{\"quote\":\"{id}\",\"theme\":\"c.x\",\"origin\":\"manual\",\"coder\":\"kim\"}}\n{{\"quote\":\"{slip}\",\"theme\":\"c.x\",\"origin\":\"manual\",\"coder\":\"kim\"}}\n"
+        ),
+    )
+    .expect("codings");
+    fails_with(
+        project.path(),
+        &["agree", "kim.jsonl", "verbatim"],
+        &[
+            &format!("kim.jsonl: quote `{slip}` is not among the quotes compared (1 of 2 codings"),
+            &format!("did you mean {id}"),
+        ],
     );
 }
 

@@ -54,6 +54,9 @@ pub fn run(context: &Context, args: &AgreeArgs) -> anyhow::Result<()> {
         .map(|c| load_coder(context, c))
         .collect::<Result<_, _>>()?;
     let quotes = quotes(context, args, &coders)?;
+    if args.quotes.is_some() || context.project.is_some() {
+        check_quote_ids(&args.coders, &coders, &quotes)?;
+    }
     let gold = match &args.gold {
         Some(gold) => Some(
             args.coders
@@ -188,6 +191,44 @@ fn quotes(
         bail!("--unit char needs the quotes' offsets: pass --quotes FILE or run in a project");
     }
     Ok(quotes_named(coders))
+}
+
+/// Every quote a coder's file names must be among the quotes compared: an id with a slip
+/// in it (or from another version of the sources) is an error offering the nearest ids,
+/// rather than a coding silently left out of the comparison.
+fn check_quote_ids(
+    given: &[String],
+    coders: &[CoderCodings],
+    quotes: &[Quote],
+) -> anyhow::Result<()> {
+    let known: std::collections::HashSet<&str> = quotes.iter().map(|q| q.id.as_str()).collect();
+    for (given, coder) in given.iter().zip(coders) {
+        if let Some(missing) = coder
+            .codings
+            .iter()
+            .find(|c| !known.contains(c.quote.as_str()))
+        {
+            let missing_count = coder
+                .codings
+                .iter()
+                .filter(|c| !known.contains(c.quote.as_str()))
+                .count();
+            let close =
+                verbatim_model::nearest(&missing.quote, quotes.iter().map(|q| q.id.as_str()));
+            let hint = if close.is_empty() {
+                String::new()
+            } else {
+                format!("; did you mean {}?", close.join(", "))
+            };
+            bail!(
+                "{given}: quote `{}` is not among the quotes compared ({} of {} codings name quotes that are not){hint}",
+                missing.quote,
+                missing_count,
+                coder.codings.len()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The quotes the codings name, each in the source its id names (`doc:12` in `doc`), so
