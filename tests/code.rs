@@ -131,6 +131,47 @@ fn manual_codings_are_kept_and_rank_first() {
     assert!(kept.contains(r#""origin":"manual","coder":"jo""#), "{kept}");
 }
 
+/// Manual codings that count nowhere (a theme the codebook lacks, a quote that is gone)
+/// are warned about, with counts and the nearest theme, on every run, and kept.
+#[test]
+fn manual_codings_that_count_nowhere_are_warned_about() {
+    let dir = project();
+    assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
+    let path = dir.path().join(".verbatim/codings.jsonl");
+    let manual = concat!(
+        r#"{"quote":"a:2","theme":"challenge.mony","origin":"manual","coder":"jo"}"#,
+        "\n",
+        r#"{"quote":"a:99","theme":"challenge.money","origin":"manual","coder":"jo"}"#,
+        "\n",
+    );
+    let codings = format!("{manual}{}", fs::read_to_string(&path).expect("codings"));
+    fs::write(&path, codings).expect("add manual");
+    for _ in 0..2 {
+        let output = verbatim(dir.path(), &["code", "--json"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let warned = warnings(&output);
+        assert!(
+            warned.iter().any(|w| w.contains(
+                "1 manual coding names the theme `challenge.mony`, which the codebook does not have (nearest: challenge.money)"
+            )),
+            "{warned:?}"
+        );
+        assert!(
+            warned
+                .iter()
+                .any(|w| w.contains("1 manual coding names a quote that no longer exists")),
+            "{warned:?}"
+        );
+    }
+    let kept = fs::read_to_string(&path).expect("codings");
+    for coding in [
+        r#""quote":"a:2","theme":"challenge.mony""#,
+        r#""quote":"a:99","theme":"challenge.money""#,
+    ] {
+        assert!(kept.contains(coding), "{coding} kept");
+    }
+}
+
 #[test]
 fn explain_names_the_words_and_the_near_misses() {
     let dir = project();

@@ -149,6 +149,7 @@ pub fn refresh(
         // Nothing to do: the stored table is the answer, moved rather than copied.
         let table =
             stored.ok_or_else(|| Error::Internal("an unchanged project without a table".into()))?;
+        warn_of_unplaced_codings(&table, &manual, &codebook, &paths, observer);
         return Ok(Refreshed {
             codebook,
             table,
@@ -256,6 +257,7 @@ pub fn refresh(
         &fresh_codes,
     );
     write_table(&paths, &mut table)?;
+    warn_of_unplaced_codings(&table, &manual, &codebook, &paths, observer);
     Ok(Refreshed {
         codebook,
         table,
@@ -280,6 +282,60 @@ fn index_context(error: Error, dir: &std::path::Path) -> Error {
         }
         other => other,
     }
+}
+
+/// Manual codings that count nowhere are said, with counts, on every run: those naming a
+/// theme the codebook no longer has (renamed or removed between rounds), and those
+/// naming a quote that no longer exists (its source changed or went). They stay in the
+/// codings file; nothing is dropped without a word.
+fn warn_of_unplaced_codings(
+    table: &QuoteTable,
+    manual: &[verbatim_model::Coding],
+    codebook: &Codebook,
+    paths: &StatePaths,
+    observer: &dyn Observer,
+) {
+    let shown = paths.codings.display();
+    let mut off_codebook: std::collections::BTreeMap<&str, usize> = Default::default();
+    for coding in manual {
+        if codebook.theme(&coding.theme).is_none() {
+            *off_codebook.entry(coding.theme.as_str()).or_default() += 1;
+        }
+    }
+    for (theme, count) in &off_codebook {
+        let ids: Vec<&str> = codebook.themes.iter().map(|t| t.id.as_str()).collect();
+        let close = verbatim_model::nearest(theme, ids);
+        let hint = if close.is_empty() {
+            String::new()
+        } else {
+            format!(" (nearest: {})", close.join(", "))
+        };
+        observer.warning(&format!(
+            "{shown}: {} the theme `{theme}`, which the codebook does not have{hint}: not counted in reports",
+            name_or_names(*count)
+        ));
+    }
+    let pairs: std::collections::BTreeSet<(&str, &str)> = manual
+        .iter()
+        .map(|c| (c.quote.as_str(), c.theme.as_str()))
+        .collect();
+    let placed = (0..table.rows())
+        .flat_map(|row| table.codes(row))
+        .filter(|code| code.origin == verbatim_model::Origin::Manual)
+        .count();
+    let unplaced = pairs.len().saturating_sub(placed);
+    if unplaced > 0 {
+        observer.warning(&format!(
+            "{shown}: {} a quote that no longer exists (a source changed or was removed): kept, not counted",
+            name_or_names(unplaced)
+        ));
+    }
+}
+
+/// `1 manual coding names` / `3 manual codings name`.
+fn name_or_names(count: usize) -> String {
+    let verb = if count == 1 { "names" } else { "name" };
+    format!("{} {verb}", verbatim_model::counted(count, "manual coding"))
 }
 
 /// The index builders a plan needs: on a rebuild a new project index; on an update the
