@@ -172,6 +172,55 @@ fn manual_codings_that_count_nowhere_are_warned_about() {
     }
 }
 
+/// A theme renamed between rounds (`renamed_from`): the manual codings made under its old
+/// id are migrated to the new one, counted under it by `code` and `report`, and no
+/// warning calls them lost.
+#[test]
+fn a_renamed_theme_keeps_its_manual_codings() {
+    let dir = project();
+    assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
+    let path = dir.path().join(".verbatim/codings.jsonl");
+    let manual = r#"{"quote":"a:2","theme":"challenge.money","origin":"manual","coder":"jo"}"#;
+    let codings = format!("{manual}\n{}", fs::read_to_string(&path).expect("codings"));
+    fs::write(&path, codings).expect("add manual");
+    let renamed = CODEBOOK.replace(
+        "id = \"challenge.money\"",
+        "id = \"challenge.funding\"\nrenamed_from = \"challenge.money\"",
+    );
+    fs::write(dir.path().join("codebook.toml"), renamed).expect("codebook");
+
+    let output = verbatim(dir.path(), &["code", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        !warnings(&output)
+            .iter()
+            .any(|w| w.contains("manual coding")),
+        "{:?}",
+        warnings(&output)
+    );
+    let coded = json_lines(&output);
+    let first = &coded[0]["codes"][0];
+    assert_eq!(
+        (first["theme"].as_str(), first["origin"].as_str()),
+        (Some("challenge.funding"), Some("manual"))
+    );
+    let kept = fs::read_to_string(&path).expect("codings");
+    assert!(
+        kept.starts_with(r#"{"quote":"a:2","theme":"challenge.funding""#),
+        "migrated in the file: {kept}"
+    );
+    let report = json_lines(&verbatim(
+        dir.path(),
+        &["report", "--json", "--quiet", "--origin", "manual"],
+    ));
+    let themes = &report[0]["themes"];
+    let funding = themes
+        .as_array()
+        .and_then(|t| t.iter().find(|t| t["id"] == "challenge.funding"))
+        .expect("the renamed theme is reported");
+    assert_eq!(funding["quotes"], 1);
+}
+
 #[test]
 fn explain_names_the_words_and_the_near_misses() {
     let dir = project();

@@ -83,11 +83,11 @@ fn suggest_cmd(context: &Context, args: &SuggestArgs) -> anyhow::Result<()> {
     };
     let codings: Vec<verbatim_model::Coding> = match (&args.codings, &context.project) {
         (Some(path), _) => verbatim_model::read_jsonl(path)?,
-        (None, Some(project)) => verbatim_project::state::manual_codings(
+        (None, Some(project)) => codebook.migrate(verbatim_project::state::manual_codings(
             &verbatim_project::state::StatePaths::of(project).codings,
             None,
             &reporter,
-        )?,
+        )?),
         (None, None) => bail!("no project: name the codings with --codings FILE"),
     };
     let coded_ids: std::collections::BTreeSet<&str> = codings

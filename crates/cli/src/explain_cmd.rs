@@ -54,9 +54,11 @@ pub fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<()> {
     });
     let quote = &quotes[position];
     let manual = match (&context.project, args.sources.paths.is_empty()) {
-        (Some(project), true) => {
-            manual_codings(&StatePaths::of(project).codings, None, &context.reporter())?
-        }
+        (Some(project), true) => codebook.migrate(manual_codings(
+            &StatePaths::of(project).codings,
+            None,
+            &context.reporter(),
+        )?),
         _ => Vec::new(),
     };
     let (ranking, model) = explain_ranking(

@@ -75,6 +75,7 @@ pub fn check_codebook(text: &str, path: &Path) -> (Option<Codebook>, Vec<Problem
         }
     }
     let mut themes: HashMap<&str, usize> = HashMap::new();
+    let mut renamed: HashMap<&str, &str> = HashMap::new();
     for theme in &codebook.themes {
         let (line, column) = places.next(&theme.id);
         let mut report = |message: String| {
@@ -126,6 +127,20 @@ pub fn check_codebook(text: &str, path: &Path) -> (Option<Codebook>, Vec<Problem
         }
         if let Err(error) = compile_theme(theme) {
             report(error.to_string());
+        }
+        for old in &theme.renamed_from {
+            if codebook.theme(old).is_some() {
+                report(format!(
+                    "theme `{}`: renamed_from `{old}`, but `{old}` is still a theme: its codings cannot count under both",
+                    theme.id
+                ));
+            }
+            if let Some(earlier) = renamed.insert(old.as_str(), theme.id.as_str()) {
+                report(format!(
+                    "theme `{}`: renamed_from `{old}`, which theme `{earlier}` also claims",
+                    theme.id
+                ));
+            }
         }
     }
     (Some(codebook), problems)
@@ -234,6 +249,22 @@ query = "(unclosed"
         assert!(found[3].1.contains("has no rules"));
         assert_eq!(found[4].0, 29);
         assert!(found[4].1.contains("invalid query `(unclosed`"));
+    }
+
+    #[test]
+    fn a_rename_must_not_leave_two_claims_on_one_id() {
+        let text = "[codebook]\nid = \"c\"\nname = \"c\"\n[[category]]\nid = \"c\"\nname = \"C\"\n\
+             [[theme]]\nid = \"c.x\"\ncategory = \"c\"\nname = \"X\"\nrenamed_from = [\"c.y\", \"c.old\"]\n[[theme.rules]]\nany = [\"tired\"]\n\
+             [[theme]]\nid = \"c.y\"\ncategory = \"c\"\nname = \"Y\"\nrenamed_from = \"c.old\"\n[[theme.rules]]\nany = [\"money\"]\n";
+        let (_, problems) = check_codebook(text, Path::new("t.toml"));
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "theme `c.x`: renamed_from `c.y`, but `c.y` is still a theme: its codings cannot count under both",
+                "theme `c.y`: renamed_from `c.old`, which theme `c.x` also claims",
+            ]
+        );
     }
 
     #[test]

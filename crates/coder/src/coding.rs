@@ -133,6 +133,7 @@ impl Coder {
                     threshold: None,
                     rules: category.cues.clone(),
                     examples: Vec::new(),
+                    renamed_from: Vec::new(),
                 };
                 crate::compile::compile_theme(&cue_theme)
                     .map(|compiled| (category.id.clone(), compiled))
@@ -402,6 +403,7 @@ mod tests {
             threshold: None,
             rules,
             examples: Vec::new(),
+            renamed_from: Vec::new(),
         }
     }
 

@@ -304,6 +304,7 @@ pub(crate) mod tests {
             threshold: None,
             rules,
             examples: Vec::new(),
+            renamed_from: Vec::new(),
         }
     }
 

@@ -130,6 +130,7 @@ mod tests {
                 ..Rule::default()
             }],
             examples: Vec::new(),
+            renamed_from: Vec::new(),
         };
         let themes = [compile_theme(&theme).expect("theme")];
         let texts = [

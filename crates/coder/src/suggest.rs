@@ -128,6 +128,7 @@ mod tests {
                 ..Rule::default()
             }],
             examples: Vec::new(),
+            renamed_from: Vec::new(),
         };
         let compiled = compile_theme(&theme).expect("theme");
         let coded = [

@@ -2,8 +2,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
 use crate::error::line_column;
+use crate::{Coding, Error};
 
 /// A codebook: categories of themes, each theme with the evidence that signals it.
 ///
@@ -77,6 +77,28 @@ pub struct Theme {
     /// Short example quotes, written by the codebook's authors.
     #[serde(default)]
     pub examples: Vec<String>,
+    /// Ids this theme had in earlier versions of the codebook (one for a rename, several
+    /// for themes merged into it): codings made under them count under this theme.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
+    pub renamed_from: Vec<String>,
+}
+
+/// `"old.id"` or `["old.a", "old.b"]`.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(id) => vec![id],
+        OneOrMany::Many(ids) => ids,
+    })
 }
 
 /// One piece of matching evidence for a theme. The coder crate compiles rules to search
@@ -145,6 +167,35 @@ impl Codebook {
     /// The theme with this id.
     pub fn theme(&self, id: &str) -> Option<&Theme> {
         self.themes.iter().find(|t| t.id == id)
+    }
+
+    /// The id a theme has now: `id` itself, or the theme that lists it in
+    /// `renamed_from`.
+    pub fn current_id<'a>(&'a self, id: &'a str) -> &'a str {
+        if self.theme(id).is_some() {
+            return id;
+        }
+        self.themes
+            .iter()
+            .find(|t| t.renamed_from.iter().any(|old| old == id))
+            .map_or(id, |t| t.id.as_str())
+    }
+
+    /// `codings` with the themes renamed or merged since they were made given their
+    /// current ids; a quote coded under two ids that became one keeps one coding.
+    pub fn migrate(&self, codings: Vec<Coding>) -> Vec<Coding> {
+        let mut seen = std::collections::HashSet::new();
+        codings
+            .into_iter()
+            .map(|mut coding| {
+                let current = self.current_id(&coding.theme);
+                if current != coding.theme {
+                    coding.theme = current.to_string();
+                }
+                coding
+            })
+            .filter(|c| seen.insert((c.quote.clone(), c.theme.clone(), c.coder.clone(), c.origin)))
+            .collect()
     }
 }
 
@@ -218,5 +269,56 @@ weight = 1.5
         let message = error.to_string();
         assert!(message.starts_with("demo.toml:19:1:"), "{message}");
         assert!(message.contains("vetoes"), "{message}");
+    }
+
+    #[test]
+    fn codings_under_earlier_ids_move_to_the_theme_that_took_them() {
+        let text = r#"
+[codebook]
+id = "demo"
+name = "Demo"
+[[category]]
+id = "challenge"
+name = "Challenges"
+[[theme]]
+id = "challenge.funding"
+category = "challenge"
+name = "Funding"
+renamed_from = ["challenge.money", "challenge.grants"]
+[[theme]]
+id = "challenge.fatigue"
+category = "challenge"
+name = "Fatigue"
+renamed_from = "challenge.tired"
+"#;
+        let codebook = Codebook::from_toml_str(text, Path::new("demo.toml")).expect("codebook");
+        assert_eq!(codebook.current_id("challenge.tired"), "challenge.fatigue");
+        assert_eq!(codebook.current_id("challenge.other"), "challenge.other");
+        let coding = |quote: &str, theme: &str| Coding {
+            quote: quote.into(),
+            theme: theme.into(),
+            score: None,
+            origin: crate::Origin::Manual,
+            coder: Some("jo".into()),
+            evidence: Vec::new(),
+        };
+        let migrated = codebook.migrate(vec![
+            coding("a:1", "challenge.money"),
+            coding("a:1", "challenge.grants"),
+            coding("a:2", "challenge.tired"),
+            coding("a:3", "challenge.gone"),
+        ]);
+        let themes: Vec<(&str, &str)> = migrated
+            .iter()
+            .map(|c| (c.quote.as_str(), c.theme.as_str()))
+            .collect();
+        assert_eq!(
+            themes,
+            [
+                ("a:1", "challenge.funding"),
+                ("a:2", "challenge.fatigue"),
+                ("a:3", "challenge.gone"),
+            ]
+        );
     }
 }

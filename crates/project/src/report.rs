@@ -190,7 +190,8 @@ pub fn report_table<T>(
     for row in manual_rows {
         row_of.insert(lines.quote(table, row)?.id, row as u32);
     }
-    let manual: Vec<(u32, Coding)> = manual_codings(&paths.codings, Some(table), observer)?
+    let manual: Vec<(u32, Coding)> = codebook
+        .migrate(manual_codings(&paths.codings, Some(table), observer)?)
         .into_iter()
         .filter_map(|coding| Some((*row_of.get(&coding.quote)?, coding)))
         .collect();

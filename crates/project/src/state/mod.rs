@@ -124,7 +124,8 @@ pub fn refresh(
     };
     let model = choose_model(project.config.model.as_deref(), observer)?;
     let found = load_table(&paths);
-    let manual = manual_codings(&paths.codings, found.as_ref(), observer)?;
+    // Codings made under a theme's earlier id count under its id now (`renamed_from`).
+    let manual = codebook.migrate(manual_codings(&paths.codings, found.as_ref(), observer)?);
     // Manual codings are examples that every automatic code may depend on.
     let inputs = match &model {
         Some(model) => format!(
