@@ -221,6 +221,39 @@ fn a_renamed_theme_keeps_its_manual_codings() {
     assert_eq!(funding["quotes"], 1);
 }
 
+/// `codebook diff` lists what moved between two codebooks, as text and as JSON.
+#[test]
+fn codebook_diff_lists_renames_additions_removals_and_changes() {
+    let dir = project();
+    let next = CODEBOOK
+        .replace(
+            "id = \"challenge.money\"",
+            "id = \"challenge.funding\"\nrenamed_from = \"challenge.money\"",
+        )
+        .replace("veto = [\"tyre\"]", "veto = [\"tyre\", \"tyres\"]")
+        + "\n[[theme]]\nid = \"challenge.staffing\"\ncategory = \"challenge\"\nname = \"Staffing\"\n[[theme.rules]]\nany = [\"staff\"]\n";
+    fs::write(dir.path().join("next.toml"), next).expect("codebook");
+    let output = verbatim(
+        dir.path(),
+        &["codebook", "diff", "codebook.toml", "next.toml"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "renamed  challenge.money -> challenge.funding (its codings move)\n\
+         added    challenge.staffing\n\
+         changed  challenge.fatigue: rules\n"
+    );
+    let json = json_lines(&verbatim(
+        dir.path(),
+        &["codebook", "diff", "--json", "next.toml", "codebook.toml"],
+    ));
+    assert_eq!(
+        json[0]["removed"],
+        serde_json::json!(["challenge.funding", "challenge.staffing"])
+    );
+}
+
 #[test]
 fn explain_names_the_words_and_the_near_misses() {
     let dir = project();

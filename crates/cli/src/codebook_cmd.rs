@@ -1,4 +1,4 @@
-//! `verbatim codebook check|show`.
+//! `verbatim codebook check|show|suggest|diff`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -25,6 +25,22 @@ enum CodebookCommand {
     /// Propose rule terms for a theme from the quotes coded to it: the words that set
     /// them apart from the other quotes, with counts (nothing is changed).
     Suggest(SuggestArgs),
+    /// What changed between two codebooks: themes added, removed, renamed (by
+    /// `renamed_from`, whose codings move to the new id) and changed (which fields).
+    ///
+    /// Example: `verbatim codebook diff codebooks/2020.toml codebooks/2021.toml`
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+struct DiffArgs {
+    /// The earlier codebook.
+    old: PathBuf,
+    /// The later codebook.
+    new: PathBuf,
+    /// JSON output.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -65,7 +81,42 @@ pub fn run(context: &Context, args: &CodebookArgs) -> anyhow::Result<()> {
         CodebookCommand::Check(file) => check(context, file),
         CodebookCommand::Show(file) => show(context, file),
         CodebookCommand::Suggest(suggest) => suggest_cmd(context, suggest),
+        CodebookCommand::Diff(diff) => diff_cmd(diff),
     }
+}
+
+fn diff_cmd(args: &DiffArgs) -> anyhow::Result<()> {
+    let (old, _) = load_codebook(None, Some(&args.old))?;
+    let (new, _) = load_codebook(None, Some(&args.new))?;
+    let diff = verbatim_model::diff_codebooks(&old, &new);
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        writeln!(stdout, "{}", serde_json::to_string(&diff)?)?;
+        return Ok(());
+    }
+    if diff.is_empty() {
+        writeln!(stdout, "the two codebooks define the same themes alike")?;
+        return Ok(());
+    }
+    let mut out = String::new();
+    for (old_id, new_id) in &diff.renamed {
+        out.push_str(&format!(
+            "renamed  {old_id} -> {new_id} (its codings move)\n"
+        ));
+    }
+    for id in &diff.added {
+        out.push_str(&format!("added    {id}\n"));
+    }
+    for id in &diff.removed {
+        out.push_str(&format!(
+            "removed  {id} (its codings no longer count; add renamed_from to a theme to keep them)\n"
+        ));
+    }
+    for (id, fields) in &diff.changed {
+        out.push_str(&format!("changed  {id}: {}\n", fields.join(", ")));
+    }
+    stdout.write_all(out.as_bytes())?;
+    Ok(())
 }
 
 fn suggest_cmd(context: &Context, args: &SuggestArgs) -> anyhow::Result<()> {

@@ -23,6 +23,7 @@
 
 mod atomic;
 mod codebook;
+mod codebook_diff;
 mod coding;
 mod counted;
 mod error;
@@ -36,6 +37,7 @@ mod table;
 
 pub use atomic::{syncing_while, write_atomic, write_atomic_file};
 pub use codebook::{Category, Codebook, CodebookInfo, Rule, Theme, parse_toml};
+pub use codebook_diff::{CodebookDiff, diff_codebooks};
 pub use coding::{
     AUTO_CODER, Code, CodedQuote, Coding, Origin, codes_by_quote, merge_codes, sort_codes,
 };
