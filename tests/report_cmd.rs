@@ -171,7 +171,11 @@ fn json_html_filters_and_errors() {
     ] {
         let output = verbatim(dir.path(), args);
         assert_eq!(output.status.code(), Some(1), "{args:?}");
-        assert!(stderr(&output).contains(said), "{args:?}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(said),
+            "{args:?}: {}",
+            stderr(&output)
+        );
     }
     let by = verbatim(dir.path(), &["report", "--by", "colour"]);
     assert!(stderr(&by).contains("--by colour: not an attribute"));

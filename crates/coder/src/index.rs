@@ -405,6 +405,20 @@ impl IndexBuilder {
         }
     }
 
+    /// Why the builder stopped taking documents. Tantivy says only "an index writer was
+    /// killed" when one of its threads failed; the thread's own error (a full disk, say)
+    /// comes out when a commit is prepared, which joins the threads. The commit is never
+    /// made.
+    pub fn failure_cause(mut self) -> Option<CoderError> {
+        match self.writer.prepare_commit() {
+            Err(cause) => Some(cause.into()),
+            Ok(prepared) => {
+                let _ = prepared.abort();
+                None
+            }
+        }
+    }
+
     /// Adds the quotes of the source numbered `serial`, in source order.
     pub fn add(&self, serial: u64, quotes: &[Quote]) -> Result<(), CoderError> {
         add_documents(&self.writer, &self.schema, serial, quotes)

@@ -270,18 +270,26 @@ pub fn refresh(
 /// An index error (tantivy's own words, such as "an index writer was killed", say
 /// neither where nor why) named with the index's folder and the likeliest cause.
 fn index_context(error: Error, dir: &std::path::Path) -> Error {
-    match error {
-        Error::Coder(verbatim_coder::CoderError::Index(_) | verbatim_coder::CoderError::Io(_)) => {
-            Error::Within {
-                what: format!(
-                    "{}: cannot write the project's index (is the disk full or a file size \
-                 limit reached?)",
-                    dir.display()
-                ),
-                source: Box::new(error),
-            }
-        }
-        other => other,
+    let from_index = |error: &Error| {
+        matches!(
+            error,
+            Error::Coder(verbatim_coder::CoderError::Index(_) | verbatim_coder::CoderError::Io(_))
+        )
+    };
+    let about_the_index = match &error {
+        Error::Within { source, .. } => from_index(source),
+        other => from_index(other),
+    };
+    if !about_the_index {
+        return error;
+    }
+    Error::Within {
+        what: format!(
+            "{}: cannot write the project's index (is the disk full or a file size limit \
+             reached?)",
+            dir.display()
+        ),
+        source: Box::new(error),
     }
 }
 

@@ -107,10 +107,10 @@ fn index_all(
     let mut fresh_sources = 0u64;
     for batch in batches {
         for (i, ingested) in batch.iter() {
-            builders
-                .index
-                .add(serials[*i], &ingested.quotes)
-                .map_err(|error| Error::from(error).within("cannot index the new quotes"))?;
+            if let Err(error) = builders.index.add(serials[*i], &ingested.quotes) {
+                let cause = builders.index.failure_cause().unwrap_or(error);
+                return Err(Error::from(cause).within("cannot index the new quotes"));
+            }
             if let Some(fresh) = &builders.fresh {
                 fresh.add(fresh_sources, &ingested.quotes)?;
             }
