@@ -912,6 +912,35 @@ fn agree_with_no_quote_in_common_is_an_error() {
     );
 }
 
+/// A theme with a slip in it, in a file given to `agree` or in `--theme`, is an error
+/// offering the codebook's nearest theme.
+#[test]
+fn agree_names_a_mistyped_theme_and_the_nearest() {
+    let project = coded_project();
+    let quotes = json_lines(&verbatim(project.path(), &["ingest", "--json"]));
+    let id = quotes[0]["id"].as_str().expect("an id").to_string();
+    fs::write(
+        project.path().join("kim.jsonl"),
+        format!(
+            "{{\"quote\":\"{id}\",\"theme\":\"c.z\",\"origin\":\"manual\",\"coder\":\"kim\"}}\n"
+        ),
+    )
+    .expect("codings");
+    fails_with(
+        project.path(),
+        &["agree", "kim.jsonl", "verbatim"],
+        &[
+            "kim.jsonl: theme `c.z` is not in the codebook (1 of 1 codings name themes it lacks)",
+            "did you mean c.x?",
+        ],
+    );
+    fails_with(
+        project.path(),
+        &["agree", "verbatim", "verbatim", "--theme", "c.y"],
+        &["--theme c.y: no such name; did you mean c.x?"],
+    );
+}
+
 /// A quote id with a slip in it, in a file given to `agree` in a project, is an error
 /// offering the nearest ids, not a coding silently left out of the comparison.
 #[test]

@@ -57,6 +57,17 @@ pub fn run(context: &Context, args: &AgreeArgs) -> anyhow::Result<()> {
     if args.quotes.is_some() || context.project.is_some() {
         check_quote_ids(&args.coders, &coders, &quotes)?;
     }
+    let coders = match context
+        .project
+        .as_ref()
+        .filter(|p| p.config.codebook.is_some())
+    {
+        Some(project) => {
+            let (codebook, _) = verbatim_project::load_codebook(Some(project), None)?;
+            check_themes(args, coders, &codebook)?
+        }
+        None => coders,
+    };
     let gold = match &args.gold {
         Some(gold) => Some(
             args.coders
@@ -229,6 +240,49 @@ fn check_quote_ids(
         }
     }
     Ok(())
+}
+
+/// In a project with a codebook, every theme a coder's file or `--theme` names must be
+/// the codebook's (after `renamed_from`, whose codings move to the new id): a slip is an
+/// error offering the nearest ids, not a theme on which the coders silently "agree".
+fn check_themes(
+    args: &AgreeArgs,
+    coders: Vec<CoderCodings>,
+    codebook: &verbatim_model::Codebook,
+) -> anyhow::Result<Vec<CoderCodings>> {
+    let ids: Vec<&str> = codebook.themes.iter().map(|t| t.id.as_str()).collect();
+    for theme in &args.theme {
+        if codebook.theme(theme).is_none() {
+            bail!(verbatim_model::unknown_name("--theme", theme, &ids));
+        }
+    }
+    let mut checked = Vec::with_capacity(coders.len());
+    for (given, coder) in args.coders.iter().zip(coders) {
+        let codings = codebook.migrate(coder.codings);
+        let unknown: Vec<&Coding> = codings
+            .iter()
+            .filter(|c| codebook.theme(&c.theme).is_none())
+            .collect();
+        if let Some(first) = unknown.first() {
+            let close = verbatim_model::nearest(&first.theme, ids.iter().copied());
+            let hint = if close.is_empty() {
+                String::new()
+            } else {
+                format!("; did you mean {}?", close.join(", "))
+            };
+            bail!(
+                "{given}: theme `{}` is not in the codebook ({} of {} codings name themes it lacks){hint}",
+                first.theme,
+                unknown.len(),
+                codings.len()
+            );
+        }
+        checked.push(CoderCodings {
+            name: coder.name,
+            codings,
+        });
+    }
+    Ok(checked)
 }
 
 /// The quotes the codings name, each in the source its id names (`doc:12` in `doc`), so
