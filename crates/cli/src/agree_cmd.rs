@@ -224,13 +224,7 @@ fn check_quote_ids(
                 .iter()
                 .filter(|c| !known.contains(c.quote.as_str()))
                 .count();
-            let close =
-                verbatim_model::nearest(&missing.quote, quotes.iter().map(|q| q.id.as_str()));
-            let hint = if close.is_empty() {
-                String::new()
-            } else {
-                format!("; did you mean {}?", close.join(", "))
-            };
+            let hint = did_you_mean(&missing.quote, quotes.iter().map(|q| q.id.as_str()));
             bail!(
                 "{given}: quote `{}` is not among the quotes compared ({} of {} codings name quotes that are not){hint}",
                 missing.quote,
@@ -264,12 +258,7 @@ fn check_themes(
             .filter(|c| codebook.theme(&c.theme).is_none())
             .collect();
         if let Some(first) = unknown.first() {
-            let close = verbatim_model::nearest(&first.theme, ids.iter().copied());
-            let hint = if close.is_empty() {
-                String::new()
-            } else {
-                format!("; did you mean {}?", close.join(", "))
-            };
+            let hint = did_you_mean(&first.theme, ids.iter().copied());
             bail!(
                 "{given}: theme `{}` is not in the codebook ({} of {} codings name themes it lacks){hint}",
                 first.theme,
@@ -283,6 +272,16 @@ fn check_themes(
         });
     }
     Ok(checked)
+}
+
+/// `; did you mean a, b?` with the names nearest to `wanted`, or nothing.
+fn did_you_mean<'a>(wanted: &str, names: impl IntoIterator<Item = &'a str>) -> String {
+    let close = verbatim_model::nearest(wanted, names);
+    if close.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", close.join(", "))
+    }
 }
 
 /// The quotes the codings name, each in the source its id names (`doc:12` in `doc`), so
