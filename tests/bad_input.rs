@@ -581,11 +581,9 @@ fn coded_project() -> tempfile::TempDir {
 #[test]
 fn project_codings_with_a_broken_line_name_the_line() {
     let dir = coded_project();
-    let path = dir.path().join(".verbatim/codings.jsonl");
-    let codings = fs::read_to_string(&path).expect("codings");
-    let broken = format!(
-        "{{\"quote\":\"a:2\",\"theme\":\"c.x\",\"score\":null,\"origin\":\"manual\",\"coder\":\"jo\",\"evidence\":[]}}\n{{\"quote\":\"a:2\",\"theme\":\n{codings}"
-    );
+    let path = dir.path().join("codings.jsonl");
+    let broken =
+        "{\"quote\":\"a:2\",\"theme\":\"c.x\",\"coder\":\"jo\"}\n{\"quote\":\"a:2\",\"theme\":\n";
     fs::write(&path, broken).expect("codings");
     fails_with(dir.path(), &["code"], &["codings.jsonl:2:"]);
     fails_with(dir.path(), &["report"], &["codings.jsonl:2:"]);

@@ -117,18 +117,23 @@ fn code_ranks_themes_and_records_codings_deterministically() {
 fn manual_codings_are_kept_and_rank_first() {
     let dir = project();
     assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
-    let path = dir.path().join(".verbatim/codings.jsonl");
-    let mut codings = fs::read_to_string(&path).expect("codings");
-    codings.push_str(r#"{"quote":"a:2","theme":"challenge.money","score":null,"origin":"manual","coder":"jo","evidence":[]}"#);
-    codings.push('\n');
-    fs::write(&path, codings).expect("add manual");
+    let path = dir.path().join("codings.jsonl");
+    fs::write(
+        &path,
+        "{\"quote\":\"a:2\",\"theme\":\"challenge.money\",\"score\":null,\"origin\":\"manual\",\"coder\":\"jo\",\"evidence\":[]}\n",
+    )
+    .expect("add manual");
     let coded = json_lines(&verbatim(dir.path(), &["code", "--json", "--quiet"]));
     let first = &coded[0]["codes"];
     assert_eq!(first[0]["origin"], "manual");
     assert_eq!(first[0]["theme"], "challenge.money");
     assert_eq!(first[1]["theme"], "challenge.fatigue");
     let kept = fs::read_to_string(&path).expect("codings");
-    assert!(kept.contains(r#""origin":"manual","coder":"jo""#), "{kept}");
+    assert!(
+        kept.starts_with(r#"{"kind":"code","theme":"challenge.money","source":"a.txt","start":"#)
+            && kept.contains(r#""coder":"jo""#),
+        "anchored to its text: {kept}"
+    );
 }
 
 /// Manual codings that count nowhere (a theme the codebook lacks, a quote that is gone)
@@ -137,15 +142,14 @@ fn manual_codings_are_kept_and_rank_first() {
 fn manual_codings_that_count_nowhere_are_warned_about() {
     let dir = project();
     assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
-    let path = dir.path().join(".verbatim/codings.jsonl");
+    let path = dir.path().join("codings.jsonl");
     let manual = concat!(
         r#"{"quote":"a:2","theme":"challenge.mony","origin":"manual","coder":"jo"}"#,
         "\n",
         r#"{"quote":"a:99","theme":"challenge.money","origin":"manual","coder":"jo"}"#,
         "\n",
     );
-    let codings = format!("{manual}{}", fs::read_to_string(&path).expect("codings"));
-    fs::write(&path, codings).expect("add manual");
+    fs::write(&path, manual).expect("add manual");
     for _ in 0..2 {
         let output = verbatim(dir.path(), &["code", "--json"]);
         assert!(output.status.success(), "{}", stderr(&output));
@@ -159,14 +163,14 @@ fn manual_codings_that_count_nowhere_are_warned_about() {
         assert!(
             warned
                 .iter()
-                .any(|w| w.contains("1 manual coding names a quote that no longer exists")),
+                .any(|w| w.contains("1 manual coding names a quote id that no quote has (a:99)")),
             "{warned:?}"
         );
     }
     let kept = fs::read_to_string(&path).expect("codings");
     for coding in [
-        r#""quote":"a:2","theme":"challenge.mony""#,
-        r#""quote":"a:99","theme":"challenge.money""#,
+        r#""theme":"challenge.mony","source":"a.txt""#,
+        r#""theme":"challenge.money","quote":"a:99""#,
     ] {
         assert!(kept.contains(coding), "{coding} kept");
     }
@@ -179,10 +183,9 @@ fn manual_codings_that_count_nowhere_are_warned_about() {
 fn a_renamed_theme_keeps_its_manual_codings() {
     let dir = project();
     assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
-    let path = dir.path().join(".verbatim/codings.jsonl");
+    let path = dir.path().join("codings.jsonl");
     let manual = r#"{"quote":"a:2","theme":"challenge.money","origin":"manual","coder":"jo"}"#;
-    let codings = format!("{manual}\n{}", fs::read_to_string(&path).expect("codings"));
-    fs::write(&path, codings).expect("add manual");
+    fs::write(&path, format!("{manual}\n")).expect("add manual");
     let renamed = CODEBOOK.replace(
         "id = \"challenge.money\"",
         "id = \"challenge.funding\"\nrenamed_from = \"challenge.money\"",
@@ -206,7 +209,7 @@ fn a_renamed_theme_keeps_its_manual_codings() {
     );
     let kept = fs::read_to_string(&path).expect("codings");
     assert!(
-        kept.starts_with(r#"{"quote":"a:2","theme":"challenge.funding""#),
+        kept.starts_with(r#"{"kind":"code","theme":"challenge.funding","source":"a.txt""#),
         "migrated in the file: {kept}"
     );
     let report = json_lines(&verbatim(
@@ -470,10 +473,11 @@ fn changed_sources_are_reread_and_the_result_equals_a_full_rebuild() {
     )
     .expect("third transcript");
     code_reads(dir.path(), 3, 0);
-    let mut codings =
-        fs::read_to_string(dir.path().join(".verbatim/codings.jsonl")).expect("codings");
-    codings.insert_str(0, "{\"quote\":\"c:2\",\"theme\":\"challenge.money\",\"score\":null,\"origin\":\"manual\",\"coder\":\"jo\",\"evidence\":[]}\n");
-    fs::write(dir.path().join(".verbatim/codings.jsonl"), codings).expect("manual coding");
+    fs::write(
+        dir.path().join("codings.jsonl"),
+        "{\"quote\":\"c:2\",\"theme\":\"challenge.money\",\"origin\":\"manual\",\"coder\":\"jo\"}\n",
+    )
+    .expect("manual coding");
     assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
 
     // Nothing changed: nothing is read.
@@ -488,7 +492,7 @@ fn changed_sources_are_reread_and_the_result_equals_a_full_rebuild() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     fs::write(
         dir.path().join("c.txt"),
-        "Q: Staff?\n\nA: The staff are worn out, and money is thin this year too.\n",
+        "Q: Staff?\n\nA: The staff are tired and the budget is thin this year.\n\nQ: And money?\n\nA: Money is thin too, and the staff are worn out.\n",
     )
     .expect("changed transcript");
     fs::remove_file(dir.path().join("b.txt")).ok();
@@ -822,10 +826,11 @@ fn a_manual_coding_pulls_quotes_with_its_words_toward_its_theme_without_a_model(
             .unwrap_or(0.0)
     };
     let before = score(dir.path());
-    let codings_path = dir.path().join(".verbatim/codings.jsonl");
-    let mut codings = fs::read_to_string(&codings_path).expect("codings");
-    codings.insert_str(0, "{\"quote\":\"b:2\",\"theme\":\"challenge.money\",\"score\":null,\"origin\":\"manual\",\"coder\":\"jo\",\"evidence\":[]}\n");
-    fs::write(&codings_path, codings).expect("manual coding");
+    fs::write(
+        dir.path().join("codings.jsonl"),
+        "{\"quote\":\"b:2\",\"theme\":\"challenge.money\",\"origin\":\"manual\",\"coder\":\"jo\"}\n",
+    )
+    .expect("manual coding");
     let coded = json_lines(&verbatim(dir.path(), &["code", "--json", "--quiet"]));
     let pulled = coded
         .iter()

@@ -114,13 +114,11 @@ fn a_manual_coding_pulls_similar_quotes_toward_its_theme() {
         "Our volunteers answered the phones all night.",
     ]);
     let before = score_of(dir.path(), 1, "c.money");
-    let codings = dir.path().join(".verbatim/codings.jsonl");
-    let mut text = fs::read_to_string(&codings).expect("codings");
-    text.insert_str(
-        0,
-        "{\"quote\":\"a:2\",\"theme\":\"c.money\",\"score\":null,\"origin\":\"manual\",\"coder\":\"jo\",\"evidence\":[]}\n",
-    );
-    fs::write(&codings, text).expect("manual coding");
+    fs::write(
+        dir.path().join("codings.jsonl"),
+        "{\"quote\":\"a:2\",\"theme\":\"c.money\",\"coder\":\"jo\"}\n",
+    )
+    .expect("manual coding");
     let coded = json_lines(&verbatim_with_model(
         dir.path(),
         &["code", "--json", "--quiet"],
@@ -143,18 +141,16 @@ fn editing_a_source_with_a_coded_example_recodes_everything() {
         return;
     }
     let dir = project(&["Everyone is running on fumes.", "The reserves are gone."]);
-    let codings = dir.path().join(".verbatim/codings.jsonl");
     assert!(
         verbatim_with_model(dir.path(), &["code", "--quiet"])
             .status
             .success()
     );
-    let mut text = fs::read_to_string(&codings).expect("codings");
-    text.insert_str(
-        0,
-        "{\"quote\":\"a:2\",\"theme\":\"c.fatigue\",\"score\":null,\"origin\":\"manual\",\"coder\":\"jo\",\"evidence\":[]}\n",
-    );
-    fs::write(&codings, text).expect("manual coding");
+    fs::write(
+        dir.path().join("codings.jsonl"),
+        "{\"quote\":\"a:2\",\"theme\":\"c.fatigue\",\"coder\":\"jo\"}\n",
+    )
+    .expect("manual coding");
     let summary = |dir: &Path| stdout(&verbatim_with_model(dir, &["code"]));
     assert!(
         summary(dir.path()).contains("1 sources read, 0 unchanged"),

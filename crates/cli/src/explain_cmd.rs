@@ -8,7 +8,7 @@ use anyhow::bail;
 use clap::Args;
 use verbatim_coder::{Coder, QuoteIndex, ThemeEvidence, evidence_spans, mark, words_for_term};
 use verbatim_model::Quote;
-use verbatim_project::state::{StatePaths, manual_codings};
+use verbatim_project::manual::place::project_examples;
 use verbatim_project::{ThemeRank, explain_ranking, load_codebook, quotes_of};
 
 use crate::context::Context;
@@ -53,19 +53,14 @@ pub fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<()> {
             .then_with(|| a.theme.cmp(&b.theme))
     });
     let quote = &quotes[position];
-    let manual = match (&context.project, args.sources.paths.is_empty()) {
-        (Some(project), true) => codebook.migrate(manual_codings(
-            &StatePaths::of(project).codings,
-            None,
-            &context.reporter(),
-        )?),
+    let examples = match (&context.project, args.sources.paths.is_empty()) {
+        (Some(project), true) => project_examples(project, &codebook, &quotes)?,
         _ => Vec::new(),
     };
     let (ranking, model) = explain_ranking(
         &codebook,
         quote,
-        &quotes,
-        &manual,
+        &examples,
         context.model.as_deref(),
         &context.reporter(),
     )?;

@@ -7,6 +7,7 @@
 mod agree_cmd;
 mod code_cmd;
 mod codebook_cmd;
+mod coding_cmd;
 mod context;
 mod eval_cmd;
 mod explain_cmd;
@@ -70,6 +71,10 @@ enum Command {
     Agree(agree_cmd::AgreeArgs),
     /// Check or show a codebook.
     Codebook(codebook_cmd::CodebookArgs),
+    /// Code by hand: add, remove, reject or accept codes; list and import decisions.
+    Coding(coding_cmd::CodingArgs),
+    /// Memos on quotes, spans, themes and sources.
+    Memo(coding_cmd::MemoArgs),
     /// Write a deterministic synthetic interview round (for benchmarks).
     #[command(hide = true)]
     Generate(generate_cmd::GenerateArgs),
@@ -142,6 +147,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => report_cmd::run_project(&context, &args),
         Command::Codebook(args) => codebook_cmd::run(&context, &args),
         Command::Agree(args) => agree_cmd::run(&context, &args),
+        Command::Coding(args) => coding_cmd::run(&context, &args),
+        Command::Memo(args) => coding_cmd::run_memo(&context, &args),
         Command::Text(args) => text_cmd::run(&context, &args),
         Command::Generate(args) => generate_cmd::run(&context, &args),
         Command::Roster(args) => roster_cmd::run(&context, &args),

@@ -201,6 +201,17 @@ fn unknown_speaker_warnings(
         .collect()
 }
 
+/// The text a source's quote offsets count in: the decoded file, a Word document's
+/// paragraphs, or a caption file's cues as rendered. Anchors of manual codings are found
+/// in it when the source changes.
+pub fn source_text(source: &Source<'_>, options: &IngestOptions) -> Result<String, IngestError> {
+    if source.bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(String::new());
+    }
+    let (transcript, ..) = read_transcript(source, options, &|_| false)?;
+    Ok(transcript.text)
+}
+
 /// Reads a source and cuts it into attributed quotes.
 ///
 /// With a roster, names it does not know give quotes with `speaker: null`, the name kept

@@ -28,6 +28,7 @@ mod coding;
 mod counted;
 mod error;
 mod jsonl;
+mod manual;
 mod name;
 mod nearest;
 mod quote;
@@ -44,6 +45,7 @@ pub use coding::{
 pub use counted::counted;
 pub use error::Error;
 pub use jsonl::{read_jsonl, read_jsonl_str, write_jsonl, write_jsonl_to};
+pub use manual::{Decision, ManualCoding, Target, manual_codings_text, read_manual_codings};
 pub use name::{normalise_name, strip_titles};
 pub use nearest::{nearest, unknown_name};
 pub use quote::{Quote, QuoteKind};

@@ -30,6 +30,9 @@ pub struct ProjectConfig {
     pub roster: Option<PathBuf>,
     /// Codebook TOML.
     pub codebook: Option<PathBuf>,
+    /// The researcher's decisions (manual codes, rejections, memos): project data, to be
+    /// tracked; `codings.jsonl` beside `verbatim.toml` unless named here.
+    pub codings: Option<PathBuf>,
     /// Round for sources that do not name one.
     pub round: Option<String>,
     /// Interviewer names, beside roster role `interviewer` and front matter.

@@ -6,7 +6,7 @@ use verbatim_coder::{
     APPLY_AT, Coder, FusionWeights, Meaning, PairEvidence, QuoteIndex, TextExample, code_score,
     contributions,
 };
-use verbatim_model::{Codebook, Coding, Origin, Quote};
+use verbatim_model::{Codebook, Origin, Quote};
 
 use crate::embeddings::{VectorCache, embed_for_coding, load_model};
 use crate::error::Result;
@@ -35,18 +35,17 @@ pub struct ThemeRank {
 }
 
 /// The ranking of every theme for `quote`, best first, with the model `model` asks for
-/// (the coded quotes among `quotes`, by `manual` codings, serve as examples as they do in
-/// coding); the model's name, or `None` for words alone.
+/// (`examples`, the project's coded spans, count as they do in coding; see
+/// [`crate::manual::place::project_examples`]); the model's name, or `None` for words
+/// alone.
 pub fn explain_ranking(
     codebook: &Codebook,
     quote: &Quote,
-    quotes: &[Quote],
-    manual: &[Coding],
+    examples: &[TextExample],
     model: Option<&str>,
     observer: &dyn Observer,
 ) -> Result<(Vec<ThemeRank>, Option<String>)> {
-    let examples = coded_examples(codebook, quotes, manual);
-    let coder = Coder::new(codebook)?.with_examples(&examples);
+    let coder = Coder::new(codebook)?.with_examples(examples);
     // A quote's evidence never depends on other quotes: an index of this one suffices.
     let index = QuoteIndex::in_memory(std::slice::from_ref(quote))?;
     let encoder = load_model(model, observer)?;
@@ -57,7 +56,7 @@ pub fn explain_ranking(
                 encoder,
                 &mut cache,
                 codebook,
-                &examples,
+                examples,
                 &[quote.text.as_str()],
                 observer,
             )?;
@@ -122,23 +121,4 @@ fn rank_of(
             .zip(pair.evidence.example_words),
         shared_words: coder.theme_words().shared(t, text),
     }
-}
-
-/// The manually coded quotes as examples of their themes, as coding uses them.
-fn coded_examples(codebook: &Codebook, quotes: &[Quote], manual: &[Coding]) -> Vec<TextExample> {
-    let mut examples: Vec<(usize, String, String)> = manual
-        .iter()
-        .filter(|c| c.origin == Origin::Manual)
-        .filter_map(|c| {
-            let t = codebook.themes.iter().position(|t| t.id == c.theme)?;
-            let quote = quotes.iter().find(|q| q.id == c.quote)?;
-            Some((t, format!("coded quote {}", quote.id), quote.text.clone()))
-        })
-        .collect();
-    examples.sort();
-    examples.dedup();
-    examples
-        .into_iter()
-        .map(|(theme, label, text)| TextExample { theme, label, text })
-        .collect()
 }

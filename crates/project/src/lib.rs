@@ -41,6 +41,7 @@ pub mod embeddings;
 mod error;
 mod explain;
 mod facets;
+pub mod manual;
 mod observer;
 pub mod quality;
 mod read;

@@ -66,26 +66,45 @@ impl SourceReader {
         })
     }
 
+    /// The text `file`'s quote offsets count in (see [`verbatim_ingest::source_text`]).
+    pub fn text(&self, file: &SourceFile) -> Result<String> {
+        with_source(file, "", |source| {
+            Ok(verbatim_ingest::source_text(source, &self.options)?)
+        })
+    }
+
     /// Reads one file whose document id (for quote ids) is `id`.
     pub fn read(&self, file: &SourceFile, id: &str) -> Result<Ingested> {
-        let bytes = crate::sources::read_source(&file.path, &file.name)?;
-        let extension = file
-            .path
-            .extension()
-            .map(|e| e.to_string_lossy().into_owned());
-        let source = Source {
-            name: &file.name,
-            id,
-            extension: extension.as_deref(),
-            bytes: &bytes,
-        };
+        with_source(file, id, |source| self.ingest(file, source))
+    }
+
+    fn ingest(&self, file: &SourceFile, source: &Source<'_>) -> Result<Ingested> {
         let mut options = self.options.clone();
         if let Some(round) = &file.round {
             options.round = Some(round.clone());
         }
         options.facts.clone_from(&file.facts);
-        Ok(ingest(&source, self.roster.as_ref(), &options)?)
+        Ok(ingest(source, self.roster.as_ref(), &options)?)
     }
+}
+
+/// Reads `file` and hands it to `read` as a source whose document id is `id`.
+fn with_source<T>(
+    file: &SourceFile,
+    id: &str,
+    read: impl FnOnce(&Source<'_>) -> Result<T>,
+) -> Result<T> {
+    let bytes = crate::sources::read_source(&file.path, &file.name)?;
+    let extension = file
+        .path
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned());
+    read(&Source {
+        name: &file.name,
+        id,
+        extension: extension.as_deref(),
+        bytes: &bytes,
+    })
 }
 
 fn ingest_options(project: Option<&Project>, options: &ReadOptions) -> IngestOptions {

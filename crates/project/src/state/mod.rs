@@ -19,7 +19,7 @@
 
 mod codings_file;
 mod columns;
-mod examples;
+mod decisions;
 mod feed;
 mod fingerprint;
 mod ingest;
@@ -35,13 +35,15 @@ use std::path::Path;
 
 use verbatim_coder::{Coder, IndexBuilder, Meaning, Part, QuoteIndex, TextExample};
 use verbatim_model::{
-    Code, Codebook, FileStamp, QuoteTable, Roster, codes_by_quote, merge_codes, write_atomic,
+    Code, Codebook, FileStamp, Origin, QuoteTable, Roster, codes_by_quote, merge_codes,
+    write_atomic,
 };
 use verbatim_semantic::Embedder;
 
 pub use codings_file::manual_codings;
 pub use columns::{TABLE_COLUMNS, column_value, table_of};
 pub use ingest::{IngestedProject, ingest_project};
+pub(crate) use lock::StateLock;
 pub use paths::{StatePaths, layout_of, load_table};
 pub use quote_file::QuoteLines;
 
@@ -52,7 +54,7 @@ use crate::error::{Error, IoContext, Result};
 use crate::observer::{Observer, Progress};
 use crate::read::{ReadOptions, SourceReader};
 use crate::sources::list_sources;
-use examples::{coded_quote_ids, examples_digest, fresh_examples, kept_examples, touches_examples};
+use decisions::{DECISIONS_MARK, kept_quote_spans, placed, prepare};
 use fingerprint::{inputs_fingerprint, load_roster, roster_answers};
 use plan::{Decision, Listing, Plan, RosterNow, decide};
 use stream::{Builders, Streamed};
@@ -84,6 +86,9 @@ pub fn refresh_or_last(
         Err(error) if error.is_internal() => return Err(error),
         Err(error) => error,
     };
+    // A codings file that does not read is the researcher's own data gone wrong: said,
+    // never answered around with the decisions of the last run.
+    crate::manual::ManualFile::load(project)?;
     let (loaded, codebook_path) = load_codebook(Some(project), codebook)?;
     let paths = StatePaths::of(project);
     let same_inputs = inputs_fingerprint(project, &codebook_path)
@@ -124,22 +129,23 @@ pub fn refresh(
     };
     let model = choose_model(project.config.model.as_deref(), observer)?;
     let found = load_table(&paths);
-    // Codings made under a theme's earlier id count under its id now (`renamed_from`).
-    let manual = codebook.migrate(manual_codings(&paths.codings, found.as_ref(), observer)?);
-    // Manual codings are examples that every automatic code may depend on.
-    let inputs = match &model {
-        Some(model) => format!(
-            "{}-{}-{}",
-            inputs_fingerprint(project, &codebook_path)?,
-            model.name(),
-            examples_digest(&manual)
-        ),
-        None => format!(
-            "{}-{NO_MODEL}-{}",
-            inputs_fingerprint(project, &codebook_path)?,
-            examples_digest(&manual)
-        ),
-    };
+    let mut decisions = prepare(
+        project,
+        &codebook,
+        &paths,
+        &listing,
+        found.as_ref(),
+        observer,
+    )?;
+    // Coded spans are examples that every automatic code may depend on.
+    let inputs = format!(
+        "{}-{}{DECISIONS_MARK}{}",
+        inputs_fingerprint(project, &codebook_path)?,
+        model
+            .as_ref()
+            .map_or_else(|| NO_MODEL.to_string(), |m| m.name()),
+        decisions.digest
+    );
     let (roster, roster_digest) = load_roster(project)?;
     let stored = found.filter(|t| t.inputs == inputs);
     let roster_now = RosterNow {
@@ -150,7 +156,7 @@ pub fn refresh(
         // Nothing to do: the stored table is the answer, moved rather than copied.
         let table =
             stored.ok_or_else(|| Error::Internal("an unchanged project without a table".into()))?;
-        warn_of_unplaced_codings(&table, &manual, &codebook, &paths, observer);
+        warn_of_unplaced_codings(&decisions.file, &codebook, observer);
         return Ok(Refreshed {
             codebook,
             table,
@@ -158,7 +164,7 @@ pub fn refresh(
             kept: listing.files.len(),
         });
     };
-    if touches_examples(&plan, &manual) {
+    if decisions.need_rebuild(&plan) {
         plan = match decide(None, &listing, &roster_now) {
             Decision::Read(rebuild) => rebuild,
             Decision::Unchanged => {
@@ -178,11 +184,8 @@ pub fn refresh(
     if encoder.is_some() {
         builders.texts = Some(Vec::new());
     }
-    builders.coded_ids = coded_quote_ids(&manual);
-    let mut examples = match plan.old {
-        Some(old) => kept_examples(&paths, old, &codebook, &manual)?,
-        None => Vec::new(),
-    };
+    builders.named = decisions.named.clone();
+    let mut named_quotes = kept_quote_spans(&paths, &plan, &decisions.named)?;
     let streamed = stream::read_sources(
         &reader,
         &paths,
@@ -198,11 +201,9 @@ pub fn refresh(
         written,
         queries,
     } = streamed;
-    examples.extend(fresh_examples(
-        &codebook,
-        &manual,
-        &std::mem::take(&mut builders.coded_texts),
-    ));
+    named_quotes.append(&mut builders.named_quotes);
+    let placement = placed(&mut decisions, &named_quotes, &codebook)?;
+    let examples = placement.examples_for(&codebook);
     let coder = Coder::new(&codebook)?.with_examples(&examples);
     let read = queries.len();
     let generation = paths::next_generation(&paths);
@@ -224,16 +225,20 @@ pub fn refresh(
     if rebuilt {
         paths::swap_in_rebuilt_index(&paths)?;
     }
-    let manual_by_quote = codes_by_quote(&manual);
+    let manual_by_quote = codes_by_quote(&placement.codes);
     let mut auto = auto.into_iter();
     let fresh_codes: Vec<Vec<Code>> = written
         .fresh_ids
         .iter()
         .map(|id| {
-            merge_codes(
+            let mut codes = merge_codes(
                 manual_by_quote.get(id.as_str()),
                 auto.next().unwrap_or_default(),
-            )
+            );
+            if let Some(rejected) = placement.rejected.get(id) {
+                codes.retain(|c| c.origin == Origin::Manual || !rejected.contains(&c.theme));
+            }
+            codes
         })
         .collect();
     let mut table = QuoteTable::new(&TABLE_COLUMNS);
@@ -244,7 +249,7 @@ pub fn refresh(
     codings_file::write_codings(
         &paths,
         &plan,
-        &manual,
+        &placement.codes,
         &written.fresh_ids,
         &fresh_codes,
         &mut table,
@@ -258,7 +263,7 @@ pub fn refresh(
         &fresh_codes,
     );
     write_table(&paths, &mut table)?;
-    warn_of_unplaced_codings(&table, &manual, &codebook, &paths, observer);
+    warn_of_unplaced_codings(&decisions.file, &codebook, observer);
     Ok(Refreshed {
         codebook,
         table,
@@ -293,22 +298,24 @@ fn index_context(error: Error, dir: &std::path::Path) -> Error {
     }
 }
 
-/// Manual codings that count nowhere are said, with counts, on every run: those naming a
-/// theme the codebook no longer has (renamed or removed between rounds), and those
-/// naming a quote that no longer exists (its source changed or went). They stay in the
-/// codings file; nothing is dropped without a word.
+/// Decisions that count nowhere are said, with counts, on every run: those naming a
+/// theme the codebook no longer has (renamed without `renamed_from`, or removed), and
+/// orphaned ones (their text is gone from their source). They stay in the codings file;
+/// nothing is dropped without a word.
 fn warn_of_unplaced_codings(
-    table: &QuoteTable,
-    manual: &[verbatim_model::Coding],
+    file: &crate::manual::ManualFile,
     codebook: &Codebook,
-    paths: &StatePaths,
     observer: &dyn Observer,
 ) {
-    let shown = paths.codings.display();
+    let shown = file.shown.display();
     let mut off_codebook: std::collections::BTreeMap<&str, usize> = Default::default();
-    for coding in manual {
-        if codebook.theme(&coding.theme).is_none() {
-            *off_codebook.entry(coding.theme.as_str()).or_default() += 1;
+    let decided = file
+        .codings
+        .iter()
+        .filter(|c| c.kind != verbatim_model::Decision::Memo);
+    for theme in decided.clone().filter_map(|c| c.theme.as_deref()) {
+        if codebook.theme(codebook.current_id(theme)).is_none() {
+            *off_codebook.entry(theme).or_default() += 1;
         }
     }
     for (theme, count) in &off_codebook {
@@ -324,19 +331,26 @@ fn warn_of_unplaced_codings(
             name_or_names(*count)
         ));
     }
-    let pairs: std::collections::BTreeSet<(&str, &str)> = manual
-        .iter()
-        .map(|c| (c.quote.as_str(), c.theme.as_str()))
+    let unknown: Vec<&str> = decided
+        .clone()
+        .filter_map(|c| match c.target() {
+            Some(verbatim_model::Target::Quote(id)) => Some(id),
+            _ => None,
+        })
         .collect();
-    let placed = (0..table.rows())
-        .flat_map(|row| table.codes(row))
-        .filter(|code| code.origin == verbatim_model::Origin::Manual)
-        .count();
-    let unplaced = pairs.len().saturating_sub(placed);
-    if unplaced > 0 {
+    if !unknown.is_empty() {
         observer.warning(&format!(
-            "{shown}: {} a quote that no longer exists (a source changed or was removed): kept, not counted",
-            name_or_names(unplaced)
+            "{shown}: {} a quote id that no quote has ({}): kept, counted nowhere",
+            name_or_names(unknown.len()),
+            unknown.join(", ")
+        ));
+    }
+    let orphaned = file.codings.iter().filter(|c| c.orphaned).count();
+    if orphaned > 0 {
+        observer.warning(&format!(
+            "{shown}: {} {} orphaned (the text is no longer in its source): kept, counted nowhere; `verbatim coding list --orphaned` shows them",
+            verbatim_model::counted(orphaned, "decision"),
+            if orphaned == 1 { "is" } else { "are" }
         ));
     }
 }
@@ -357,16 +371,16 @@ fn open_builders(paths: &StatePaths, plan: &Plan<'_>) -> Result<Builders> {
                 index: IndexBuilder::updating(index, &plan.removed(), plan.to_read_bytes)?,
                 fresh: Some(IndexBuilder::in_memory(plan.to_read_bytes)?),
                 texts: None,
-                coded_ids: Default::default(),
-                coded_texts: Default::default(),
+                named: Default::default(),
+                named_quotes: Vec::new(),
             }
         }
         None => Builders {
             index: IndexBuilder::create(&paths.index_new, plan.to_read_bytes)?,
             fresh: None,
             texts: None,
-            coded_ids: Default::default(),
-            coded_texts: Default::default(),
+            named: Default::default(),
+            named_quotes: Vec::new(),
         },
     })
 }

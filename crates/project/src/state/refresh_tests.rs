@@ -212,30 +212,24 @@ fn a_removed_source_leaves_the_state_a_rebuild_would_write() {
 }
 
 #[test]
-fn manual_codings_stay_at_the_head_and_a_torn_last_line_is_dropped_with_a_warning() {
+fn placed_manual_codings_head_the_state_and_a_torn_last_line_goes_in_the_rebuild() {
     let (dir, project) = project(4);
     refresh(&project, None, &Silent).expect("first run");
     let paths = StatePaths::of(&project);
     let manual = r#"{"quote":"a01:2","theme":"challenge.money","score":null,"origin":"manual","coder":"ann","evidence":[]}"#;
+    std::fs::write(dir.path().join("codings.jsonl"), format!("{manual}\n")).expect("decide");
     let auto = std::fs::read_to_string(&paths.codings).expect("codings");
-    std::fs::write(&paths.codings, format!("{manual}\n{auto}{{\"quote\":\"a0")).expect("edit");
+    std::fs::write(&paths.codings, format!("{auto}{{\"quote\":\"a0")).expect("edit");
     write_source(
         dir.path(),
         "a02.txt",
         "Speaker 2",
         "Nothing much to say about that year.",
     );
-    let told = Recorder::default();
-    refresh(&project, None, &told).expect("rebuilt");
-    assert!(
-        told.warnings()
-            .iter()
-            .any(|w| w.contains("last line is incomplete")),
-        "{:?}",
-        told.warnings()
-    );
+    refresh(&project, None, &Silent).expect("rebuilt");
     let codings = std::fs::read_to_string(&paths.codings).expect("codings");
     assert!(codings.starts_with(manual), "{codings}");
+    assert!(!codings.contains("{\"quote\":\"a0\n"), "{codings}");
     let coded = crate::code::load_coded(
         &project,
         refresh(&project, None, &Silent).expect("unchanged"),
@@ -248,6 +242,37 @@ fn manual_codings_stay_at_the_head_and_a_torn_last_line_is_dropped_with_a_warnin
         .expect("the quote");
     assert_eq!(quote.codes[0].theme, "challenge.money");
     assert_eq!(quote.codes[0].origin, verbatim_model::Origin::Manual);
+}
+
+/// State from a version that kept manual codings at the head of `.verbatim/codings.jsonl`:
+/// they move into the project's codings file, anchored to their quotes' text.
+#[test]
+fn manual_codings_kept_under_the_state_folder_move_into_the_codings_file() {
+    let (dir, project) = project(2);
+    refresh(&project, None, &Silent).expect("first run");
+    let paths = StatePaths::of(&project);
+    let manual = r#"{"quote":"a01:2","theme":"challenge.money","score":null,"origin":"manual","coder":"ann","evidence":[]}"#;
+    let auto = std::fs::read_to_string(&paths.codings).expect("codings");
+    std::fs::write(&paths.codings, format!("{manual}\n{auto}")).expect("old head");
+    std::fs::remove_file(&paths.table).expect("an older table");
+    let told = Recorder::default();
+    refresh(&project, None, &told).expect("moved");
+    assert!(
+        told.warnings()
+            .iter()
+            .any(|w| w.contains("1 manual codings moved from")),
+        "{:?}",
+        told.warnings()
+    );
+    let moved = std::fs::read_to_string(dir.path().join("codings.jsonl")).expect("moved");
+    assert!(
+        moved.starts_with(
+            r#"{"kind":"code","theme":"challenge.money","source":"interviews/a01.txt","start":"#
+        ) && moved.contains(r#""coder":"ann""#),
+        "{moved}"
+    );
+    let codings = std::fs::read_to_string(&paths.codings).expect("codings");
+    assert!(codings.starts_with(manual), "{codings}");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! Reading, indexing and writing overlap, and only the few batches in flight are held in
 //! memory, however large the round.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, sync_channel};
 
@@ -14,6 +14,7 @@ use super::paths::StatePaths;
 use super::plan::Plan;
 use super::quote_file::{WrittenQuotes, write_quotes};
 use crate::error::{Error, Result};
+use crate::manual::place::{Named, QuoteSpan};
 use crate::observer::Observer;
 use crate::read::{SourceReader, read_in_batches};
 use crate::sources::SourceFile;
@@ -30,10 +31,10 @@ pub(crate) struct Builders {
     pub fresh: Option<IndexBuilder>,
     /// With a sentence model, the new quotes' texts in row order, for embedding.
     pub texts: Option<Vec<String>>,
-    /// The ids of the manually coded quotes, whose texts serve as examples.
-    pub coded_ids: BTreeSet<String>,
-    /// The texts of the manually coded quotes among the new ones, by id.
-    pub coded_texts: BTreeMap<String, String>,
+    /// The sources and documents the researcher's decisions name.
+    pub named: Named,
+    /// The new quotes of those sources, in row order, to place the decisions on.
+    pub named_quotes: Vec<QuoteSpan>,
 }
 
 /// What streaming the new sources left.
@@ -118,10 +119,15 @@ fn index_all(
                 texts.extend(ingested.quotes.iter().map(|q| q.text.clone()));
             }
             for quote in &ingested.quotes {
-                if builders.coded_ids.contains(&quote.id) {
-                    builders
-                        .coded_texts
-                        .insert(quote.id.clone(), quote.text.clone());
+                let document = quote.id.rsplit_once(':').map_or("", |(d, _)| d);
+                if builders.named.holds(&quote.source, document) {
+                    builders.named_quotes.push(QuoteSpan {
+                        id: quote.id.clone(),
+                        source: quote.source.clone(),
+                        start: quote.start,
+                        end: quote.end,
+                        text: quote.text.clone(),
+                    });
                 }
             }
             fresh_sources += 1;

@@ -1,0 +1,505 @@
+//! End-to-end tests of the researcher's coding workflow: `verbatim coding
+//! add|remove|reject|accept|list|import`, `verbatim memo`, and decisions that follow their
+//! text when a transcript is edited.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+use serde_json::Value;
+
+const CODEBOOK: &str = r#"[codebook]
+id = "mini"
+name = "Mini codebook"
+
+[[category]]
+id = "challenge"
+name = "Challenges"
+
+[[theme]]
+id = "challenge.fatigue"
+category = "challenge"
+name = "Fatigue"
+[[theme.rules]]
+any = ["tired", "exhausted", "worn out"]
+
+[[theme]]
+id = "challenge.money"
+category = "challenge"
+name = "Financial pressures"
+[[theme.rules]]
+any = ["budget", "funding", "money"]
+
+[[category]]
+id = "action"
+name = "Actions"
+
+[[theme]]
+id = "action.partners"
+category = "action"
+name = "Working with partners"
+[[theme.rules]]
+any = ["voluntary", "partners", "food bank"]
+"#;
+
+const INTERVIEW: &str = "Jo: How are your staff?\n\n\
+Ann: Honestly, everyone is exhausted by now, and the budget for overtime is gone.\n\n\
+Jo: And the partners?\n\n\
+Ann: We worked closely with the voluntary groups and the food bank every single day.\n\n\
+Jo: What next?\n\n\
+Ann: Rest, then we plan the winter with our partners and the budget we have left.\n";
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("codebook.toml"), CODEBOOK).expect("codebook");
+    fs::create_dir(dir.path().join("interviews")).expect("folder");
+    fs::write(dir.path().join("interviews/ann.txt"), INTERVIEW).expect("transcript");
+    fs::write(
+        dir.path().join("verbatim.toml"),
+        "[project]\nsources = [\"interviews\"]\ncodebook = \"codebook.toml\"\ninterviewers = [\"Jo\"]\n",
+    )
+    .expect("config");
+    dir
+}
+
+/// Runs a command that must succeed; its stdout.
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let output = verbatim(dir, args);
+    assert!(
+        output.status.success(),
+        "{args:?}: {}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    stdout(&output)
+}
+
+/// Runs a command that must fail with a user error mentioning every one of `expected`.
+fn fails(dir: &Path, args: &[&str], expected: &[&str]) {
+    let output = verbatim(dir, args);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{args:?}: {}",
+        stderr(&output)
+    );
+    for text in expected {
+        assert!(
+            stderr(&output).contains(text),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+/// A quote's id, text and (theme, origin) codes.
+type CodedQuote = (String, String, Vec<(String, String)>);
+
+/// Each quote as `code --json` gives it.
+fn coded(dir: &Path) -> Vec<CodedQuote> {
+    json_lines(&verbatim(dir, &["code", "--json", "--quiet"]))
+        .iter()
+        .map(|q| {
+            let codes = q["codes"]
+                .as_array()
+                .expect("codes")
+                .iter()
+                .map(|c| {
+                    (
+                        c["theme"].as_str().expect("theme").to_string(),
+                        c["origin"].as_str().expect("origin").to_string(),
+                    )
+                })
+                .collect();
+            (
+                q["id"].as_str().expect("id").to_string(),
+                q["text"].as_str().expect("text").to_string(),
+                codes,
+            )
+        })
+        .collect()
+}
+
+/// The origin of `theme` on the quote whose text starts with `start`, if it has it.
+fn origin_of(dir: &Path, start: &str, theme: &str) -> Option<String> {
+    coded(dir)
+        .into_iter()
+        .find(|(_, text, _)| text.starts_with(start))
+        .unwrap_or_else(|| panic!("no quote starting {start:?}"))
+        .2
+        .into_iter()
+        .find(|(t, _)| t == theme)
+        .map(|(_, origin)| origin)
+}
+
+fn listed(dir: &Path, args: &[&str]) -> Vec<Value> {
+    let mut all = vec!["coding", "list", "--json", "--quiet"];
+    all.extend_from_slice(args);
+    json_lines(&verbatim(dir, &all))
+}
+
+#[test]
+fn add_reject_accept_remove_and_memo_change_the_codes_and_the_codings_file() {
+    let dir = project();
+    let d = dir.path();
+    assert_eq!(
+        origin_of(d, "Honestly", "challenge.money").as_deref(),
+        Some("auto")
+    );
+
+    // Reject an automatic code: gone now and on every later run.
+    let rejected = ok(
+        d,
+        &[
+            "coding",
+            "reject",
+            "ann:2",
+            "challenge.money",
+            "--coder",
+            "jo",
+            "--memo",
+            "overtime is not the budget",
+        ],
+    );
+    assert!(
+        rejected.contains("rejected challenge.money on ann:2"),
+        "{rejected}"
+    );
+    assert_eq!(origin_of(d, "Honestly", "challenge.money"), None);
+    assert_eq!(
+        origin_of(d, "Honestly", "challenge.money"),
+        None,
+        "stays rejected"
+    );
+
+    // Accept an automatic code: it becomes manual.
+    let accepted = json_lines(&verbatim(
+        d,
+        &[
+            "coding",
+            "accept",
+            "ann:4",
+            "action.partners",
+            "--json",
+            "--quiet",
+        ],
+    ));
+    assert_eq!(accepted[0]["written"][0]["kind"], "code");
+    assert_eq!(accepted[0]["quotes"], serde_json::json!(["ann:4"]));
+    assert_eq!(
+        origin_of(d, "We worked", "action.partners").as_deref(),
+        Some("manual")
+    );
+
+    // Add a code the coder did not find, on a span inside a quote.
+    let text = source_text(d, "interviews/ann.txt");
+    let phrase = "Rest, then we plan the winter";
+    let start = text[..text.find(phrase).expect("phrase")].chars().count();
+    let span = format!(
+        "interviews/ann.txt:{start}-{}",
+        start + phrase.chars().count()
+    );
+    let added = ok(
+        d,
+        &[
+            "coding",
+            "add",
+            &span,
+            "challenge.fatigue",
+            "--coder",
+            "sam",
+        ],
+    );
+    assert!(added.contains("quotes: ann:6"), "{added}");
+    assert_eq!(
+        origin_of(d, "Rest, then", "challenge.fatigue").as_deref(),
+        Some("manual")
+    );
+
+    // Memos on a quote, a theme and a source.
+    ok(d, &["memo", "add", "ann:4", "ask who ran the rota"]);
+    ok(
+        d,
+        &[
+            "memo",
+            "add",
+            "challenge.fatigue",
+            "includes volunteers' tiredness",
+        ],
+    );
+    ok(
+        d,
+        &["memo", "add", "interviews/ann.txt", "poor audio at the end"],
+    );
+    let memos = listed(d, &["--kind", "memo"]);
+    assert_eq!(memos.len(), 3, "{memos:?}");
+    assert_eq!(memos[0]["quotes"], serde_json::json!(["ann:4"]));
+
+    let decisions = listed(d, &[]);
+    let kinds: Vec<(&str, &str)> = decisions
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap_or(""),
+                c["theme"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("reject", "challenge.money"),
+            ("code", "action.partners"),
+            ("code", "challenge.fatigue"),
+            ("memo", ""),
+            ("memo", "challenge.fatigue"),
+            ("memo", "")
+        ]
+    );
+    assert_eq!(decisions[0]["coder"], "jo");
+    assert_eq!(decisions[0]["memo"], "overtime is not the budget");
+    assert!(
+        decisions[0]["time"]
+            .as_str()
+            .is_some_and(|t| t.ends_with('Z')),
+        "{:?}",
+        decisions[0]
+    );
+    assert_eq!(listed(d, &["--coder", "sam"]).len(), 1);
+    assert_eq!(listed(d, &["--theme", "challenge.money"]).len(), 1);
+
+    // Remove: the manual code goes and the automatic one comes back.
+    ok(d, &["coding", "remove", "ann:4", "action.partners"]);
+    assert_eq!(
+        origin_of(d, "We worked", "action.partners").as_deref(),
+        Some("auto")
+    );
+    // Accepting a rejected code undoes the rejection.
+    ok(d, &["coding", "accept", "ann:2", "challenge.money"]);
+    assert_eq!(
+        origin_of(d, "Honestly", "challenge.money").as_deref(),
+        Some("manual")
+    );
+    ok(d, &["memo", "remove", "challenge.fatigue"]);
+    assert_eq!(listed(d, &["--kind", "memo"]).len(), 2);
+
+    // The codings file is project data beside verbatim.toml, one decision per line.
+    let file = fs::read_to_string(d.join("codings.jsonl")).expect("codings file");
+    assert_eq!(file.lines().count(), 4, "{file}");
+}
+
+#[test]
+fn mistakes_are_errors_naming_what_is_near() {
+    let dir = project();
+    let d = dir.path();
+    fails(
+        d,
+        &["coding", "add", "ann:2", "challenge.fatige"],
+        &["did you mean challenge.fatigue"],
+    );
+    fails(
+        d,
+        &["coding", "add", "ann:99", "challenge.fatigue"],
+        &["quote ann:99", "ann:6"],
+    );
+    fails(
+        d,
+        &["coding", "add", "bob:2", "challenge.fatigue"],
+        &["bob:2"],
+    );
+    fails(
+        d,
+        &[
+            "coding",
+            "add",
+            "interviews/ann.txt:40-9000",
+            "challenge.fatigue",
+        ],
+        &["not a span of its text"],
+    );
+    fails(
+        d,
+        &[
+            "coding",
+            "add",
+            "interviews/an.txt:1-5",
+            "challenge.fatigue",
+        ],
+        &["did you mean interviews/ann.txt"],
+    );
+    fails(
+        d,
+        &["coding", "accept", "ann:2", "action.partners"],
+        &[
+            "no automatic or suggested code",
+            "verbatim coding add ann:2 action.partners",
+        ],
+    );
+    fails(
+        d,
+        &["coding", "remove", "ann:2", "challenge.money"],
+        &["coding reject"],
+    );
+    fails(d, &["memo", "remove", "ann:2"], &["no memo"]);
+    assert!(
+        !d.join("codings.jsonl").exists(),
+        "nothing written by a mistake"
+    );
+}
+
+#[test]
+fn decisions_follow_their_text_through_edits_or_are_listed_as_orphaned() {
+    let dir = project();
+    let d = dir.path();
+    ok(d, &["coding", "add", "ann:4", "challenge.fatigue"]);
+    ok(d, &["coding", "add", "ann:6", "challenge.fatigue"]);
+    ok(d, &["coding", "reject", "ann:6", "challenge.money"]);
+    ok(d, &["coding", "add", "ann:2", "action.partners"]);
+    assert_eq!(
+        origin_of(d, "Rest, then", "challenge.money"),
+        None,
+        "rejected"
+    );
+
+    // A question inserted above, a word changed inside a coded answer, a coded answer
+    // deleted.
+    let edited = INTERVIEW
+        .replace(
+            "Jo: And the partners?",
+            "Jo: Did anyone sleep?\n\nAnn: Not much, to be honest with you.\n\nJo: And the partners?",
+        )
+        .replace("groups and the food bank", "groups and the local food bank")
+        .replace(
+            "Ann: Honestly, everyone is exhausted by now, and the budget for overtime is gone.\n\n",
+            "",
+        );
+    fs::write(d.join("interviews/ann.txt"), edited).expect("edit");
+    let output = verbatim(d, &["code", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let told = warnings(&output).join("\n");
+    assert!(told.contains("3 decisions followed the text"), "{told}");
+    assert!(
+        told.contains("1 of them after words inside changed"),
+        "{told}"
+    );
+    assert!(told.contains("1 decision lost its text"), "{told}");
+
+    let quotes = coded(d);
+    let by_text = |start: &str| {
+        quotes
+            .iter()
+            .find(|(_, text, _)| text.starts_with(start))
+            .unwrap_or_else(|| panic!("{start}"))
+    };
+    let partners = by_text("We worked closely");
+    assert_eq!(partners.0, "ann:5", "the answer moved down two turns");
+    assert!(
+        partners
+            .2
+            .contains(&("challenge.fatigue".into(), "manual".into()))
+    );
+    let winter = by_text("Rest, then");
+    assert!(
+        winter
+            .2
+            .contains(&("challenge.fatigue".into(), "manual".into()))
+    );
+    assert!(
+        !winter.2.iter().any(|(t, _)| t == "challenge.money"),
+        "still rejected: {:?}",
+        winter.2
+    );
+    let inserted = by_text("Not much");
+    assert!(
+        !inserted.2.iter().any(|(_, origin)| origin == "manual"),
+        "nothing moved onto the new answer: {:?}",
+        inserted.2
+    );
+    assert!(
+        quotes
+            .iter()
+            .all(|(_, _, codes)| !codes.contains(&("action.partners".into(), "manual".into()))),
+        "the deleted answer's code is nowhere"
+    );
+    let orphaned = listed(d, &["--orphaned"]);
+    assert_eq!(orphaned.len(), 1, "{orphaned:?}");
+    assert_eq!(orphaned[0]["theme"], "action.partners");
+    assert!(
+        orphaned[0]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Honestly, everyone is exhausted")),
+        "kept with its old text"
+    );
+    let followed = listed(d, &["--theme", "challenge.fatigue"]);
+    assert!(
+        followed[0]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("the local food bank")),
+        "the anchor holds the edited text: {:?}",
+        followed[0]
+    );
+
+    // The same state as a project coded from scratch with those decisions.
+    let before = fs::read(d.join(".verbatim/codings.jsonl")).expect("codings");
+    fs::remove_dir_all(d.join(".verbatim")).expect("drop state");
+    ok(d, &["code", "--quiet"]);
+    assert_eq!(
+        fs::read(d.join(".verbatim/codings.jsonl")).expect("codings"),
+        before
+    );
+}
+
+#[test]
+fn import_reads_csv_and_jsonl_anchors_them_and_skips_what_is_there() {
+    let dir = project();
+    let d = dir.path();
+    fs::write(
+        d.join("sam.csv"),
+        "quote,theme,coder,memo\nann:2,challenge.fatigue,sam,clear case\nann:4,action.partners,,\n",
+    )
+    .expect("csv");
+    let imported = ok(d, &["coding", "import", "sam.csv", "--coder", "kim"]);
+    assert!(imported.contains("imported 2 decisions"), "{imported}");
+    let again = ok(d, &["coding", "import", "sam.csv", "--coder", "kim"]);
+    assert!(
+        again.contains("imported 0 decisions") && again.contains("2 already there"),
+        "{again}"
+    );
+    let coders: Vec<Value> = listed(d, &[]).iter().map(|c| c["coder"].clone()).collect();
+    assert_eq!(coders, [serde_json::json!("sam"), serde_json::json!("kim")]);
+    assert!(
+        listed(d, &[])[0]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Honestly")),
+        "anchored to the quote's text"
+    );
+
+    fs::write(
+        d.join("lee.jsonl"),
+        "{\"quote\":\"ann:6\",\"theme\":\"challenge.money\",\"kind\":\"reject\"}\n",
+    )
+    .expect("jsonl");
+    ok(d, &["coding", "import", "lee.jsonl"]);
+    assert_eq!(origin_of(d, "Rest, then", "challenge.money"), None);
+
+    fs::write(
+        d.join("bad.csv"),
+        "quote,theme\nann:2,challenge.money\nann:4,challenge.mony\n",
+    )
+    .expect("bad csv");
+    fails(
+        d,
+        &["coding", "import", "bad.csv"],
+        &["bad.csv:3", "did you mean challenge.money"],
+    );
+    fs::write(d.join("bad.jsonl"), "{\"quote\":\"ann:2\",\"theme\":\"challenge.money\"}\n{\"quote\":\"ann:77\",\"theme\":\"challenge.money\"}\n")
+        .expect("bad jsonl");
+    fails(
+        d,
+        &["coding", "import", "bad.jsonl"],
+        &["bad.jsonl:2", "ann:77"],
+    );
+    assert_eq!(listed(d, &[]).len(), 3, "nothing of a bad file is added");
+}
