@@ -77,8 +77,13 @@ class Scenario:
         return result
 
     def manual_kept(self):
+        """The project's codings file whole, and its codes placed at the head of the
+        state's codings file."""
         if not self.manual:
             return True
+        decisions = open(os.path.join(self.folder, "codings.jsonl"), encoding="utf-8").read()
+        if decisions.count('"text":') != len(self.manual):
+            return False
         path = os.path.join(self.folder, ".verbatim/codings.jsonl")
         head = open(path, encoding="utf-8").read().splitlines()[:len(self.manual)]
         return head == self.manual
@@ -116,9 +121,11 @@ def _new_project(root, folder):
 
 
 def _settle(verbatim, folder):
-    """Code, put manual codings at the head of codings.jsonl, code again. They go on
-    quotes of the first four sources (bradford-*, brent-*, edinburgh-*): a source edit
-    elsewhere stays incremental, since an edit to a source holding one rebuilds."""
+    """Code, write manual codings (by quote id) into the project's codings file, code
+    again: they are anchored to their quotes' text and placed at the head of
+    .verbatim/codings.jsonl. They go on quotes of the first four sources (bradford-*,
+    brent-*, edinburgh-*): a source edit elsewhere stays incremental, since an edit to a
+    source holding one rebuilds."""
     verbatim.run(folder, ["code", "--quiet"])
     quotes = [json.loads(line) for line in open(os.path.join(folder, ".verbatim/quotes.jsonl"))]
     by_source = {}
@@ -130,11 +137,12 @@ def _settle(verbatim, folder):
     manual = [json.dumps({"quote": q, "theme": t, "score": None, "origin": "manual",
                           "coder": "jo", "evidence": []}, separators=(",", ":"))
               for q, t in zip(picked, themes)]
-    path = os.path.join(folder, ".verbatim/codings.jsonl")
-    body = open(path, encoding="utf-8").read()
-    with open(path, "w", encoding="utf-8") as out:
-        out.write("".join(line + "\n" for line in manual) + body)
+    with open(os.path.join(folder, "codings.jsonl"), "w", encoding="utf-8") as out:
+        out.write("".join(json.dumps({"quote": q, "theme": t, "coder": "jo"}) + "\n"
+                          for q, t in zip(picked, themes)))
     verbatim.run(folder, ["code", "--quiet"])
+    anchored = open(os.path.join(folder, "codings.jsonl"), encoding="utf-8").read()
+    assert anchored.count('"text":') == len(manual), "manual codings not anchored: " + anchored
     return manual
 
 

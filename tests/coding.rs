@@ -236,6 +236,46 @@ fn add_reject_accept_remove_and_memo_change_the_codes_and_the_codings_file() {
     let memos = listed(d, &["--kind", "memo"]);
     assert_eq!(memos.len(), 3, "{memos:?}");
     assert_eq!(memos[0]["quotes"], serde_json::json!(["ann:4"]));
+    let explained = ok(d, &["explain", "ann:4", "--quiet"]);
+    assert!(explained.contains("memo on quote ann:4"), "{explained}");
+    assert!(explained.contains("ask who ran the rota"), "{explained}");
+    assert!(
+        explained.contains("poor audio at the end"),
+        "source memo: {explained}"
+    );
+    let explained = json_lines(&verbatim(d, &["explain", "ann:2", "--json", "--quiet"]));
+    let notes: Vec<&str> = explained[0]["memos"]
+        .as_array()
+        .expect("memos")
+        .iter()
+        .filter_map(|m| m["text"].as_str())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "overtime is not the budget",
+            "includes volunteers' tiredness",
+            "poor audio at the end"
+        ]
+    );
+    let report = ok(d, &["report", "--quiet"]);
+    assert!(
+        report.contains("- **theme challenge.fatigue** (")
+            && report.contains("includes volunteers' tiredness")
+            && report.contains(
+                "- **rejected challenge.money on ann:2** (jo): overtime is not the budget"
+            ),
+        "{report}"
+    );
+    let csv = ok(d, &["report", "--format", "csv", "--quiet"]);
+    assert!(
+        csv.lines().next().is_some_and(|h| h.ends_with(",memos")),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("ask who ran the rota | poor audio at the end"),
+        "{csv}"
+    );
 
     let decisions = listed(d, &[]);
     let kinds: Vec<(&str, &str)> = decisions

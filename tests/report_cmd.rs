@@ -78,7 +78,7 @@ fn csv_tidy_and_wide_load_as_tables() {
     let lines: Vec<&str> = tidy.lines().collect();
     assert_eq!(
         lines[0],
-        "quote,theme,category,score,origin,area,sector,role,organisation,round,speaker,source,text"
+        "quote,theme,category,score,origin,area,sector,role,organisation,round,speaker,source,text,memos"
     );
     assert_eq!(lines.len(), 5, "{tidy}");
     assert!(

@@ -8,8 +8,10 @@ use anyhow::bail;
 use clap::Args;
 use verbatim_coder::{Coder, QuoteIndex, ThemeEvidence, evidence_spans, mark, words_for_term};
 use verbatim_model::Quote;
-use verbatim_project::manual::place::project_examples;
+use verbatim_project::manual::memos::project_memos;
+use verbatim_project::manual::place::{QuoteSpan, project_examples};
 use verbatim_project::{ThemeRank, explain_ranking, load_codebook, quotes_of};
+use verbatim_report::Memo;
 
 use crate::context::Context;
 use crate::ingest_cmd::SourceArgs;
@@ -53,10 +55,24 @@ pub fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<()> {
             .then_with(|| a.theme.cmp(&b.theme))
     });
     let quote = &quotes[position];
-    let examples = match (&context.project, args.sources.paths.is_empty()) {
-        (Some(project), true) => project_examples(project, &codebook, &quotes)?,
-        _ => Vec::new(),
+    let (examples, memos) = match (&context.project, args.sources.paths.is_empty()) {
+        (Some(project), true) => (
+            project_examples(project, &codebook, &quotes)?,
+            project_memos(project, |sources| {
+                Ok(quotes
+                    .iter()
+                    .filter(|q| sources.contains(&q.source))
+                    .map(|q| QuoteSpan::of(q.clone()))
+                    .collect())
+            })?,
+        ),
+        _ => (Vec::new(), Vec::new()),
     };
+    let themes: Vec<&str> = found.iter().map(|e| e.theme.as_str()).collect();
+    let memos: Vec<&Memo> = memos
+        .iter()
+        .filter(|m| m.concerns(&quote.id, &quote.source, &themes))
+        .collect();
     let (ranking, model) = explain_ranking(
         &codebook,
         quote,
@@ -77,6 +93,7 @@ pub fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<()> {
                 "model": model,
                 "ranking": ranking,
                 "themes": themes,
+                "memos": memos,
             })
         )?;
         return Ok(());
@@ -97,6 +114,16 @@ pub fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<()> {
             .unwrap_or("(unknown speaker)")
     )?;
     writeln!(stdout, "{}\n", quote.text)?;
+    for memo in &memos {
+        let by = memo
+            .coder
+            .as_deref()
+            .map_or(String::new(), |c| format!(" ({c})"));
+        writeln!(stdout, "memo on {}{by}: {}", memo.about(), memo.text)?;
+    }
+    if !memos.is_empty() {
+        writeln!(stdout)?;
+    }
     write_ranking(&mut stdout, &ranking, model.as_deref())?;
     if found.is_empty() {
         writeln!(

@@ -196,7 +196,7 @@ pub fn run_project(context: &Context, args: &RunArgs) -> anyhow::Result<()> {
 fn render(format: ReportFormat, report: &Report, data: &Dataset<'_>) -> anyhow::Result<String> {
     Ok(match format {
         ReportFormat::Md => markdown(report),
-        ReportFormat::Csv => tidy_csv(data),
+        ReportFormat::Csv => tidy_csv(data, &report.memos),
         ReportFormat::CsvWide => wide_csv(data),
         ReportFormat::Json => format!("{}\n", serde_json::to_string(report)?),
         ReportFormat::Html => html(report, data),

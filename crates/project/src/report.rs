@@ -10,6 +10,8 @@ use verbatim_report::{ATTRIBUTES, Dataset, Filter, Report, ReportOptions};
 use crate::code::Coded;
 use crate::config::Project;
 use crate::error::{Error, Result};
+use crate::manual::memos::project_memos;
+use crate::manual::place::QuoteSpan;
 use crate::observer::Observer;
 use crate::state::{QuoteLines, StatePaths, manual_codings, refresh_or_last};
 
@@ -165,7 +167,16 @@ pub fn report_coded<T>(
         present.then(|| values.into_iter().collect())
     })?;
     let data = Dataset::new(&quotes, &codings, Some(&codebook), &filter);
-    let report = Report::new(&data, &view.options(project, &codebook, &filter));
+    let mut report = Report::new(&data, &view.options(project, &codebook, &filter));
+    if let Some(project) = project {
+        report.memos = project_memos(project, |sources| {
+            Ok(quotes
+                .iter()
+                .filter(|q| sources.contains(&q.source))
+                .map(|q| QuoteSpan::of(q.clone()))
+                .collect())
+        })?;
+    }
     Ok(finish(&report, &data))
 }
 
@@ -209,7 +220,17 @@ pub fn report_table<T>(
         .map(|row| Ok((row, lines.quote(table, row as usize)?)))
         .collect::<Result<Vec<_>>>()?;
     data.provide_quotes(shown);
-    let report = Report::new(&data, &view.options(Some(project), codebook, &filter));
+    let mut report = Report::new(&data, &view.options(Some(project), codebook, &filter));
+    report.memos = project_memos(project, |sources| {
+        let mut spans = Vec::new();
+        for entry in table.sources.iter().filter(|e| sources.contains(&e.name)) {
+            let first = entry.first_row as usize;
+            for row in first..first + entry.rows as usize {
+                spans.push(QuoteSpan::of(lines.quote(table, row)?));
+            }
+        }
+        Ok(spans)
+    })?;
     Ok(finish(&report, &data))
 }
 

@@ -39,6 +39,22 @@ pub fn html(report: &Report, data: &Dataset<'_>) -> String {
     frequency_details(&mut out, report, data);
     out.push_str("</section>\n");
     co_occurrence(&mut out, report);
+    if !report.memos.is_empty() {
+        out.push_str("<section id=\"memos\"><h2>Memos</h2><ul>");
+        for memo in &report.memos {
+            let by = memo
+                .coder
+                .as_deref()
+                .map_or(String::new(), |c| format!(" ({})", escape(c)));
+            let _ = write!(
+                out,
+                "<li><strong>{}</strong>{by}: {}</li>",
+                escape(&memo.about()),
+                escape(&memo.text)
+            );
+        }
+        out.push_str("</ul></section>\n");
+    }
     out.push_str("<footer><h2>How this report counts</h2><ul>");
     for rule in &report.counting_rules {
         let _ = write!(out, "<li>{}</li>", escape(rule));

@@ -30,6 +30,7 @@ mod agree;
 mod dataset;
 mod html;
 mod markdown;
+mod memo;
 mod reliability;
 mod report;
 mod stats;
@@ -44,6 +45,7 @@ pub use dataset::{
 };
 pub use html::{escape, html};
 pub use markdown::{markdown, markdown_summary};
+pub use memo::Memo;
 pub use reliability::{
     Unit, cohen_kappa, krippendorff_alpha, percent_agreement, precision_recall_f1,
 };

@@ -71,6 +71,16 @@ pub fn markdown(report: &Report) -> String {
             );
         }
     }
+    if !report.memos.is_empty() {
+        out.push_str("\n## Memos\n\n");
+        for memo in &report.memos {
+            let by = memo
+                .coder
+                .as_deref()
+                .map_or(String::new(), |c| format!(" ({c})"));
+            let _ = writeln!(out, "- **{}**{by}: {}", memo.about(), cell(&memo.text));
+        }
+    }
     out.push_str("\n---\n\nHow this report counts:\n\n");
     for rule in &report.counting_rules {
         let _ = writeln!(out, "- {rule}");

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::dataset::{COUNTING_RULES, Dataset};
+use crate::memo::Memo;
 use crate::stats::{
     CoOccurrence, Frequency, Matrix, TopQuote, category_frequency, co_occurrence, matrix,
     theme_frequency, top_quotes,
@@ -64,6 +65,8 @@ pub struct Report {
     pub top_quotes: BTreeMap<String, Vec<TopQuote>>,
     /// How everything is counted.
     pub counting_rules: Vec<String>,
+    /// The researcher's memos on the themes, sources and quotes reported.
+    pub memos: Vec<Memo>,
 }
 
 impl Report {
@@ -86,6 +89,7 @@ impl Report {
             co_occurrence: co_occurrence(data),
             top_quotes: top_quotes(data, options.top),
             counting_rules: COUNTING_RULES.iter().map(|r| r.to_string()).collect(),
+            memos: Vec::new(),
         }
     }
 

@@ -2,13 +2,16 @@
 //! per quote, a 0/1 column per theme).
 
 use crate::dataset::{ATTRIBUTES, Dataset, attribute_value};
+use crate::memo::Memo;
 
-/// One row per (quote, theme) with every attribute.
-pub fn tidy_csv(data: &Dataset<'_>) -> String {
+/// One row per (quote, theme) with every attribute, the text, and the memos on the quote
+/// and its theme (`memos`, joined by ` | `).
+pub fn tidy_csv(data: &Dataset<'_>, memos: &[Memo]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["quote", "theme", "category", "score", "origin"];
     header.extend(ATTRIBUTES);
     header.push("text");
+    header.push("memos");
     let _ = writer.write_record(&header);
     for (quote, codes) in loaded(data) {
         for code in codes {
@@ -40,6 +43,12 @@ pub fn tidy_csv(data: &Dataset<'_>) -> String {
                     .map(|a| blank_none(attribute_value(quote, a))),
             );
             row.push(quote.text.clone());
+            let notes: Vec<&str> = memos
+                .iter()
+                .filter(|m| m.concerns(&quote.id, &quote.source, &[code.theme.as_str()]))
+                .map(|m| m.text.as_str())
+                .collect();
+            row.push(notes.join(" | "));
             let _ = writer.write_record(&row);
         }
     }

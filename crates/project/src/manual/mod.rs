@@ -8,6 +8,7 @@
 
 pub mod anchor;
 mod import;
+pub mod memos;
 pub mod place;
 pub mod verbs;
 

@@ -26,6 +26,19 @@ pub struct QuoteSpan {
     pub text: String,
 }
 
+impl QuoteSpan {
+    /// A quote's place.
+    pub fn of(quote: Quote) -> Self {
+        QuoteSpan {
+            id: quote.id,
+            source: quote.source,
+            start: quote.start,
+            end: quote.end,
+            text: quote.text,
+        }
+    }
+}
+
 /// What the decisions do to the quotes.
 #[derive(Debug, Default)]
 pub struct Placement {
@@ -72,13 +85,7 @@ pub fn project_examples(
             let document = q.id.rsplit_once(':').map_or("", |(d, _)| d);
             named.holds(&q.source, document)
         })
-        .map(|q| QuoteSpan {
-            id: q.id.clone(),
-            source: q.source.clone(),
-            start: q.start,
-            end: q.end,
-            text: q.text.clone(),
-        })
+        .map(|q| QuoteSpan::of(q.clone()))
         .collect();
     let placement = place(&mut file.codings, &spans, &|theme| {
         codebook.current_id(theme).to_string()

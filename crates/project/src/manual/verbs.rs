@@ -157,16 +157,7 @@ impl<'p> Session<'p> {
     /// text).
     pub fn span_of(&self, subject: &Subject) -> Result<QuoteSpan> {
         match subject {
-            Subject::Quote(id) => {
-                let quote = self.quote_at(self.row_of(id)?)?;
-                Ok(QuoteSpan {
-                    id: quote.id,
-                    source: quote.source,
-                    start: quote.start,
-                    end: quote.end,
-                    text: quote.text,
-                })
-            }
+            Subject::Quote(id) => Ok(QuoteSpan::of(self.quote_at(self.row_of(id)?)?)),
             Subject::Span { source, start, end } => {
                 let text = self.source_text(source)?;
                 let chars = text.chars().count();
@@ -473,14 +464,7 @@ impl<'p> Session<'p> {
         {
             let first = entry.first_row as usize;
             for row in first..first + entry.rows as usize {
-                let quote = self.quote_at(row)?;
-                spans.push(QuoteSpan {
-                    id: quote.id,
-                    source: quote.source,
-                    start: quote.start,
-                    end: quote.end,
-                    text: quote.text,
-                });
+                spans.push(QuoteSpan::of(self.quote_at(row)?));
             }
         }
         place(&mut file.codings, &spans, &|t| t.to_string());

@@ -102,7 +102,7 @@ pub(crate) fn prepare(
             {
                 let first = entry.first_row as usize;
                 for row in first..first + entry.rows as usize {
-                    spans.push(span_of(lines.quote(old, row)?));
+                    spans.push(QuoteSpan::of(lines.quote(old, row)?));
                 }
             }
             anchor_quote_ids(&mut file.codings, &spans);
@@ -291,21 +291,10 @@ pub(crate) fn kept_quote_spans(
         }
         let first = entry.first_row as usize;
         for row in first..first + entry.rows as usize {
-            spans.push(span_of(lines.quote(old, row)?));
+            spans.push(QuoteSpan::of(lines.quote(old, row)?));
         }
     }
     Ok(spans)
-}
-
-/// A quote's place, for placing decisions.
-pub(crate) fn span_of(quote: verbatim_model::Quote) -> QuoteSpan {
-    QuoteSpan {
-        id: quote.id,
-        source: quote.source,
-        start: quote.start,
-        end: quote.end,
-        text: quote.text,
-    }
 }
 
 /// The decisions placed on `quotes`, with theme ids as `codebook` has them now; the

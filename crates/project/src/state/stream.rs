@@ -121,13 +121,7 @@ fn index_all(
             for quote in &ingested.quotes {
                 let document = quote.id.rsplit_once(':').map_or("", |(d, _)| d);
                 if builders.named.holds(&quote.source, document) {
-                    builders.named_quotes.push(QuoteSpan {
-                        id: quote.id.clone(),
-                        source: quote.source.clone(),
-                        start: quote.start,
-                        end: quote.end,
-                        text: quote.text.clone(),
-                    });
+                    builders.named_quotes.push(QuoteSpan::of(quote.clone()));
                 }
             }
             fresh_sources += 1;
