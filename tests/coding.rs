@@ -371,14 +371,6 @@ fn mistakes_are_errors_naming_what_is_near() {
     );
     fails(
         d,
-        &["coding", "accept", "ann:2", "action.partners"],
-        &[
-            "no automatic or suggested code",
-            "verbatim coding add ann:2 action.partners",
-        ],
-    );
-    fails(
-        d,
         &["coding", "remove", "ann:2", "challenge.money"],
         &["coding reject"],
     );
@@ -542,4 +534,95 @@ fn import_reads_csv_and_jsonl_anchors_them_and_skips_what_is_there() {
         &["bad.jsonl:2", "ann:77"],
     );
     assert_eq!(listed(d, &[]).len(), 3, "nothing of a bad file is added");
+}
+
+#[test]
+fn review_accepts_rejects_and_memos_by_key_and_resumes_where_it_stopped() {
+    let dir = project();
+    let d = dir.path();
+    let review = |input: &str| {
+        let output = verbatim_with_input(
+            d,
+            &[
+                "review",
+                "--theme",
+                "challenge.money",
+                "--coder",
+                "kim",
+                "--quiet",
+            ],
+            input,
+        );
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let first = review("mneeds a second look\nrq");
+    assert!(
+        first.starts_with("[1/3] challenge.money (Financial pressures) automatic"),
+        "{first}"
+    );
+    assert!(
+        first.contains("ann:2") && first.contains("evidence: budget"),
+        "{first}"
+    );
+    assert!(first.contains("memo written on ann:2"), "{first}");
+    assert!(
+        first.contains("rejected challenge.money on ann:2"),
+        "{first}"
+    );
+    assert!(
+        first.contains("0 accepted, 1 rejected, 0 skipped; 2 left to review"),
+        "{first}"
+    );
+
+    let second = review("a");
+    assert!(
+        second.starts_with("[1/2] challenge.money"),
+        "resumes after ann:2: {second}"
+    );
+    assert!(
+        second.contains("accepted ann:6 challenge.money"),
+        "{second}"
+    );
+    let third = review("s");
+    assert!(
+        third.starts_with("[1/1] challenge.money (Financial pressures) suggested"),
+        "{third}"
+    );
+    assert!(
+        third.contains("0 accepted, 0 rejected, 1 skipped; 1 left to review"),
+        "{third}"
+    );
+    assert!(
+        review("a").contains("accepted ann:4 challenge.money"),
+        "a suggestion accepted"
+    );
+    assert!(review("a").contains("nothing to review"));
+
+    assert_eq!(origin_of(d, "Honestly", "challenge.money"), None);
+    assert_eq!(
+        origin_of(d, "Rest, then", "challenge.money").as_deref(),
+        Some("manual")
+    );
+    let decisions = listed(d, &["--coder", "kim"]);
+    let kinds: Vec<&str> = decisions
+        .iter()
+        .filter_map(|c| c["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["memo", "reject", "code", "code"]);
+    assert_eq!(decisions[0]["memo"], "needs a second look");
+
+    let skipped = verbatim_with_input(
+        d,
+        &["review", "--source", "interviews/ann.txt", "--quiet"],
+        "s",
+    );
+    assert!(stdout(&skipped).contains("skipped"), "{}", stdout(&skipped));
+    let unknown = verbatim_with_input(d, &["review", "--theme", "challenge.mony"], "");
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        stderr(&unknown).contains("did you mean challenge.money"),
+        "{}",
+        stderr(&unknown)
+    );
 }

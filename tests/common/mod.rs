@@ -27,6 +27,25 @@ pub fn verbatim(dir: &Path, args: &[&str]) -> Output {
         .expect("run verbatim")
 }
 
+/// Runs `verbatim` as [`verbatim`] does, with `input` on its standard input.
+pub fn verbatim_with_input(dir: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_verbatim"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_BACKTRACE")
+        .env("VERBATIM_MODEL", "none")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run verbatim");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input.as_bytes()).expect("write input");
+    }
+    child.wait_with_output().expect("verbatim output")
+}
+
 /// Runs `verbatim` with the installed sentence model (as a user who installed one would).
 pub fn verbatim_with_model(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_verbatim"))

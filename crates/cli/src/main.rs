@@ -18,6 +18,7 @@ mod model_cmd;
 mod output;
 mod progress;
 mod report_cmd;
+mod review_cmd;
 mod roster_cmd;
 mod search_cmd;
 mod text_cmd;
@@ -75,6 +76,8 @@ enum Command {
     Coding(coding_cmd::CodingArgs),
     /// Memos on quotes, spans, themes and sources.
     Memo(coding_cmd::MemoArgs),
+    /// Accept or reject a theme's or a source's automatic codes, one key each.
+    Review(review_cmd::ReviewArgs),
     /// Write a deterministic synthetic interview round (for benchmarks).
     #[command(hide = true)]
     Generate(generate_cmd::GenerateArgs),
@@ -149,6 +152,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Agree(args) => agree_cmd::run(&context, &args),
         Command::Coding(args) => coding_cmd::run(&context, &args),
         Command::Memo(args) => coding_cmd::run_memo(&context, &args),
+        Command::Review(args) => review_cmd::run(&context, &args),
         Command::Text(args) => text_cmd::run(&context, &args),
         Command::Generate(args) => generate_cmd::run(&context, &args),
         Command::Roster(args) => roster_cmd::run(&context, &args),

@@ -170,16 +170,9 @@ pub fn run(context: &Context, args: &SearchArgs) -> anyhow::Result<()> {
     };
     for &(row, score) in &answer.hits {
         let q = data.quote(row)?;
-        let who: Vec<&str> = [
-            q.speaker.as_deref().or(q.speaker_hint.as_deref()),
-            q.role.as_deref(),
-            q.area.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let who = q.attribution();
         let themes: Vec<&str> = data.table.codes(row).map(|c| c.theme).collect();
-        writeln!(stdout, "{}  {}  ({:.2})", q.id, who.join(", "), score)?;
+        writeln!(stdout, "{}  {}  ({:.2})", q.id, who, score)?;
         writeln!(stdout, "  {}", snippet(&q.text, &answer.stems, open, close))?;
         if !themes.is_empty() {
             writeln!(stdout, "  themes: {}", themes.join(", "))?;

@@ -59,14 +59,18 @@ impl Coding {
     }
 }
 
-/// Stored codings as each quote's codes, in file order.
+/// Stored codings as each quote's codes, in file order; a theme coded by hand by several
+/// coders is one manual code.
 pub fn codes_by_quote(codings: &[Coding]) -> HashMap<&str, Vec<Code>> {
     let mut by_quote: HashMap<&str, Vec<Code>> = HashMap::new();
     for coding in codings {
-        by_quote
-            .entry(coding.quote.as_str())
-            .or_default()
-            .push(coding.to_code());
+        let codes = by_quote.entry(coding.quote.as_str()).or_default();
+        if !codes
+            .iter()
+            .any(|c| c.theme == coding.theme && c.origin == coding.origin)
+        {
+            codes.push(coding.to_code());
+        }
     }
     by_quote
 }

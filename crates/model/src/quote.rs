@@ -58,6 +58,20 @@ pub enum QuoteKind {
 }
 
 impl Quote {
+    /// Who said it, as lists show it: speaker (or the name the source used), role and
+    /// area, those known, joined by commas.
+    pub fn attribution(&self) -> String {
+        [
+            self.speaker.as_deref().or(self.speaker_hint.as_deref()),
+            self.role.as_deref(),
+            self.area.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+
     /// A quote known only by its id, source and words: offsets `0..` its length, line 1,
     /// every other field null (for codings that name quotes, tests and tools).
     pub fn new(id: impl Into<String>, source: impl Into<String>, text: impl Into<String>) -> Self {

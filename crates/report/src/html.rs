@@ -244,19 +244,12 @@ fn drill(data: &Dataset<'_>, quotes: &[usize], label: &str, theme: Option<&str>)
         .take(MAX_LISTED)
         .filter_map(|&i| data.quote(i))
     {
-        let who: Vec<&str> = [
-            quote.speaker.as_deref().or(quote.speaker_hint.as_deref()),
-            quote.role.as_deref(),
-            quote.area.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let who = quote.attribution();
         let _ = write!(
             out,
             "<li><q>{}</q> <span class=\"who\">{} · {}</span></li>",
             escape(&quote.text),
-            escape(&who.join(", ")),
+            escape(&who),
             escape(&quote.id)
         );
     }

@@ -10,6 +10,7 @@ pub mod anchor;
 mod import;
 pub mod memos;
 pub mod place;
+pub mod review;
 pub mod verbs;
 
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 //! under the project's lock, so that two sessions never lose each other's decisions.
 
 use verbatim_model::{
-    Codebook, Decision, ManualCoding, Origin, Quote, QuoteTable, Target, unknown_name,
+    Codebook, Coding, Decision, ManualCoding, Origin, Quote, QuoteTable, Target, unknown_name,
 };
 
 use super::anchor::char_slice;
@@ -331,11 +331,7 @@ impl<'p> Session<'p> {
     /// rejection of it is taken out).
     pub fn accept(&self, quote: &str, theme: &str, signature: &Signature) -> Result<Outcome> {
         let theme = self.theme(theme)?;
-        let row = self.row_of(quote)?;
-        let offered = self
-            .table
-            .codes(row)
-            .any(|c| c.theme == theme && c.origin != Origin::Manual);
+        let offered = self.offered(quote, &theme)?;
         let span = self.span_of(&Subject::Quote(quote.to_string()))?;
         let rejected = ManualFile::load(self.project)?
             .codings
@@ -353,6 +349,37 @@ impl<'p> Session<'p> {
             signature,
             "accepted",
         )
+    }
+
+    /// Whether the quote `quote` has an automatic or suggested code of `theme` (read from
+    /// its source's lines of the state's codings file: the table keeps no suggestions).
+    fn offered(&self, quote: &str, theme: &str) -> Result<bool> {
+        let row = self.row_of(quote)?;
+        let Some(entry) = self
+            .table
+            .sources
+            .iter()
+            .find(|s| (s.first_row as usize..(s.first_row + s.rows) as usize).contains(&row))
+        else {
+            return Ok(false);
+        };
+        let path = StatePaths::of(self.project).codings;
+        let (from, to) = entry.coding_bytes;
+        let mut bytes = vec![0; usize::try_from(to.saturating_sub(from)).unwrap_or(0)];
+        let read = std::fs::File::open(&path).and_then(|mut file| {
+            use std::io::{Read, Seek};
+            file.seek(std::io::SeekFrom::Start(from))?;
+            file.read_exact(&mut bytes)
+        });
+        read.map_err(|source| Error::Io {
+            what: format!("{}: cannot read", path.display()),
+            source,
+        })?;
+        let lines: Vec<Coding> =
+            verbatim_model::read_jsonl_str(&String::from_utf8_lossy(&bytes), &path)?;
+        Ok(lines
+            .iter()
+            .any(|c| c.quote == quote && c.theme == theme && c.origin != Origin::Manual))
     }
 
     /// Writes a memo on a quote, a span, a theme or a source.
