@@ -612,6 +612,22 @@ fn review_accepts_rejects_and_memos_by_key_and_resumes_where_it_stopped() {
     assert_eq!(kinds, ["memo", "reject", "code", "code"]);
     assert_eq!(decisions[0]["memo"], "needs a second look");
 
+    let applied = verbatim_with_input(
+        d,
+        &[
+            "review",
+            "--source",
+            "interviews/ann.txt",
+            "--applied-only",
+            "--quiet",
+        ],
+        "q",
+    );
+    assert!(
+        stdout(&applied).contains(" automatic ") && !stdout(&applied).contains(" suggested "),
+        "{}",
+        stdout(&applied)
+    );
     let skipped = verbatim_with_input(
         d,
         &["review", "--source", "interviews/ann.txt", "--quiet"],
@@ -624,5 +640,79 @@ fn review_accepts_rejects_and_memos_by_key_and_resumes_where_it_stopped() {
         stderr(&unknown).contains("did you mean challenge.money"),
         "{}",
         stderr(&unknown)
+    );
+}
+
+#[test]
+fn agreement_on_a_sample_uses_exactly_the_quotes_a_coder_reviewed() {
+    let dir = project();
+    let d = dir.path();
+    ok(
+        d,
+        &[
+            "coding",
+            "add",
+            "ann:2",
+            "challenge.fatigue",
+            "--coder",
+            "sam",
+        ],
+    );
+    ok(d, &["coding", "none", "ann:4", "--coder", "sam"]);
+    for (quote, theme) in [
+        ("ann:2", "challenge.fatigue"),
+        ("ann:4", "action.partners"),
+        ("ann:6", "challenge.money"),
+    ] {
+        ok(d, &["coding", "add", quote, theme, "--coder", "kim"]);
+    }
+    let listed_none = ok(d, &["coding", "list", "--coder", "sam", "--quiet"]);
+    assert!(listed_none.contains("none "), "{listed_none}");
+    let disagreed = |output: &std::process::Output| -> Vec<String> {
+        assert!(output.status.success(), "{}", stderr(output));
+        json_lines(output)[0]["disagreements"]
+            .as_array()
+            .expect("disagreements")
+            .iter()
+            .map(|d| d["quote"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let on_sample = verbatim(d, &["agree", "sam", "kim", "--json", "--quiet"]);
+    assert_eq!(
+        disagreed(&on_sample),
+        ["ann:4"],
+        "ann:6 is outside sam's sample"
+    );
+
+    // The same from files: a JSON line or a CSV row with no theme marks a reviewed quote.
+    fs::write(
+        d.join("sam.jsonl"),
+        "{\"quote\":\"ann:2\",\"theme\":\"challenge.fatigue\",\"origin\":\"manual\",\"coder\":\"sam\"}\n{\"quote\":\"ann:4\",\"nothing_applies\":true}\n",
+    )
+    .expect("sam");
+    fs::write(
+        d.join("sam.csv"),
+        "quote,theme\nann:2,challenge.fatigue\nann:4,\n",
+    )
+    .expect("sam csv");
+    fs::write(
+        d.join("kim.csv"),
+        "quote,theme\nann:2,challenge.fatigue\nann:4,action.partners\nann:6,challenge.money\n",
+    )
+    .expect("kim");
+    for sam in ["sam.jsonl", "sam.csv"] {
+        let output = verbatim(d, &["agree", sam, "kim.csv", "--json", "--quiet"]);
+        assert_eq!(disagreed(&output), ["ann:4"], "{sam}");
+    }
+    fs::write(
+        d.join("sam-all.csv"),
+        "quote,theme\nann:2,challenge.fatigue\n",
+    )
+    .expect("sam all");
+    let whole = verbatim(d, &["agree", "sam-all.csv", "kim.csv", "--json", "--quiet"]);
+    assert_eq!(
+        disagreed(&whole),
+        ["ann:4", "ann:6"],
+        "without a mark, every quote of the source counts as reviewed"
     );
 }

@@ -50,7 +50,11 @@ fuzz_target!(|data: &[u8]| {
     }
     let coders: Vec<CoderCodings> = coders
         .into_iter()
-        .map(|(name, codings)| CoderCodings { name, codings })
+        .map(|(name, codings)| CoderCodings {
+            name,
+            codings,
+            reviewed: None,
+        })
         .collect();
     // The quotes: every quote named, in sources by the id's prefix, and the corpus's.
     let mut quotes: Vec<Quote> = verbatim_fuzz::corpus_quotes().to_vec();

@@ -1,5 +1,6 @@
 //! `verbatim agree`: how far coders agree, per theme and overall, and where they differ.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -8,6 +9,7 @@ use clap::{Args, ValueEnum};
 use verbatim_model::{Coding, Origin, Quote, read_jsonl};
 use verbatim_report::{Agreement, AgreementOptions, AgreementUnit, CoderCodings, agreement};
 
+use verbatim_project::manual::verbs::Session;
 use verbatim_project::{ReadOptions, Silent, quotes_of};
 
 use crate::context::Context;
@@ -21,10 +23,16 @@ enum UnitArg {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  verbatim agree corpus/coding.jsonl verbatim --gold reference   # the coder against a key
+  verbatim agree sam kim --unit char                             # two coders of the project
+  verbatim agree sam.csv kim.csv --theme challenge.fatigue")]
 pub struct AgreeArgs {
     /// Coders to compare (two or more): a codings file (JSONL as `code` writes, or CSV
     /// `quote,theme[,coder]`), or a coder's name in the project's codings (`verbatim` is
-    /// the automatic coder).
+    /// the automatic coder). A coder who marks quotes reviewed with nothing applying (a
+    /// JSON line `{"quote":"a:3","nothing_applies":true}`, a CSV row with an empty theme,
+    /// `verbatim coding none`) is compared on exactly the quotes they decided on.
     #[arg(required = true, num_args = 2..)]
     coders: Vec<String>,
     /// Agreement over quotes or over characters.
@@ -103,16 +111,19 @@ pub fn run(context: &Context, args: &AgreeArgs) -> anyhow::Result<()> {
 fn load_coder(context: &Context, given: &str) -> anyhow::Result<CoderCodings> {
     let path = Path::new(given);
     if path.is_file() {
-        let codings = read_codings(path)?;
-        let names: std::collections::BTreeSet<&str> =
-            codings.iter().filter_map(|c| c.coder.as_deref()).collect();
+        let (codings, reviewed) = read_codings(path)?;
+        let names: BTreeSet<&str> = codings.iter().filter_map(|c| c.coder.as_deref()).collect();
         let name = match names.into_iter().collect::<Vec<_>>().as_slice() {
             [one] => one.to_string(),
             _ => path
                 .file_stem()
                 .map_or(given.to_string(), |s| s.to_string_lossy().into_owned()),
         };
-        return Ok(CoderCodings { name, codings });
+        return Ok(CoderCodings {
+            name,
+            codings,
+            reviewed,
+        });
     }
     let Some(project) = &context.project else {
         bail!("{given}: no such file, and no project whose codings could name that coder");
@@ -131,20 +142,70 @@ fn load_coder(context: &Context, given: &str) -> anyhow::Result<CoderCodings> {
             stored.display()
         );
     }
+    let session = Session::open(project, &Silent)?;
     Ok(CoderCodings {
         name: given.to_string(),
         codings,
+        reviewed: session.reviewed_by(given)?,
     })
 }
 
-/// JSONL codings, or CSV with `quote,theme` and optionally `coder` columns.
-fn read_codings(path: &Path) -> anyhow::Result<Vec<Coding>> {
+/// JSONL codings, or CSV with `quote,theme` and optionally `coder` columns; and, when the
+/// file marks quotes as reviewed with nothing applying (a JSON line
+/// `{"quote":"a:3","nothing_applies":true}`, a CSV row with an empty theme), the sample
+/// of quotes it reviewed: those marked and those coded.
+fn read_codings(path: &Path) -> anyhow::Result<(Vec<Coding>, Option<BTreeSet<String>>)> {
     let is_csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if !is_csv {
-        return Ok(read_jsonl(path)?);
+    let (codings, marked) = if is_csv {
+        read_csv_codings(path)?
+    } else {
+        read_jsonl_codings(path)?
+    };
+    let reviewed = (!marked.is_empty()).then(|| {
+        let mut sample = marked;
+        sample.extend(codings.iter().map(|c| c.quote.clone()));
+        sample
+    });
+    Ok((codings, reviewed))
+}
+
+/// A JSON line marking a quote reviewed with no theme applying.
+#[derive(serde::Deserialize)]
+struct NothingApplies {
+    quote: String,
+    nothing_applies: bool,
+}
+
+fn read_jsonl_codings(path: &Path) -> anyhow::Result<(Vec<Coding>, BTreeSet<String>)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    let mut codings = Vec::new();
+    let mut marked = BTreeSet::new();
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        if let Ok(mark) = serde_json::from_str::<NothingApplies>(line)
+            && mark.nothing_applies
+        {
+            marked.insert(mark.quote);
+            continue;
+        }
+        let coding: Coding =
+            serde_json::from_str(line).map_err(|e| verbatim_model::Error::Parse {
+                path: path.to_path_buf(),
+                line: index + 1,
+                column: Some(e.column()),
+                message: e.to_string(),
+            })?;
+        codings.push(coding);
     }
+    Ok((codings, marked))
+}
+
+fn read_csv_codings(path: &Path) -> anyhow::Result<(Vec<Coding>, BTreeSet<String>)> {
     let mut reader =
         csv::Reader::from_path(path).with_context(|| format!("{}: cannot read", path.display()))?;
     let headers: Vec<String> = reader
@@ -161,12 +222,18 @@ fn read_codings(path: &Path) -> anyhow::Result<Vec<Coding>> {
     };
     let coder = column("coder");
     let mut codings = Vec::new();
+    let mut marked = BTreeSet::new();
     for (row, record) in reader.records().enumerate() {
         let record =
             record.with_context(|| format!("{}:{}: unreadable row", path.display(), row + 2))?;
         let field = |i: usize| record.get(i).unwrap_or("").trim().to_string();
-        if field(quote).is_empty() || field(theme).is_empty() {
-            bail!("{}:{}: empty quote or theme", path.display(), row + 2);
+        if field(quote).is_empty() {
+            bail!("{}:{}: empty quote", path.display(), row + 2);
+        }
+        if field(theme).is_empty() {
+            // Reviewed, and no theme applies.
+            marked.insert(field(quote));
+            continue;
         }
         codings.push(Coding {
             quote: field(quote),
@@ -177,7 +244,7 @@ fn read_codings(path: &Path) -> anyhow::Result<Vec<Coding>> {
             evidence: Vec::new(),
         });
     }
-    Ok(codings)
+    Ok((codings, marked))
 }
 
 /// The quotes compared: a file, the project's quotes (ingested now if needed), or, with
@@ -269,6 +336,7 @@ fn check_themes(
         checked.push(CoderCodings {
             name: coder.name,
             codings,
+            reviewed: coder.reviewed,
         });
     }
     Ok(checked)
@@ -436,6 +504,7 @@ mod tests {
                     evidence: Vec::new(),
                 })
                 .collect(),
+            reviewed: None,
         }
     }
 

@@ -23,6 +23,7 @@ use crate::output::table;
   verbatim coding list --theme challenge.fatigue
   verbatim coding list --orphaned --json
   verbatim coding import colleague.csv --coder sam
+  verbatim coding none leeds-ceo:11 --coder sam      # reviewed: no theme applies
 
 Decisions live in codings.jsonl beside verbatim.toml (or the file `codings` names in
 [project]): keep it with the sources. Each is anchored to its text, so it follows that text
@@ -43,6 +44,9 @@ enum CodingCommand {
     Reject(DecideArgs),
     /// Make an automatic or suggested code a manual one.
     Accept(DecideArgs),
+    /// Mark a quote reviewed with no theme applying (for agreement on a sample: `agree`
+    /// then compares a coder who marks any quote so on the quotes they decided on only).
+    None(NoneArgs),
     /// List decisions: codes, rejections and memos, with the quotes they fall on now.
     List(ListArgs),
     /// Add the decisions of a file: JSON Lines as codings.jsonl, or CSV with `theme` and
@@ -60,6 +64,18 @@ struct DecideArgs {
     #[arg(long)]
     memo: Option<String>,
     /// Who decides (default: $VERBATIM_CODER, else your login name).
+    #[arg(long)]
+    coder: Option<String>,
+    /// JSON output.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct NoneArgs {
+    /// The quote's id.
+    quote: String,
+    /// Who reviewed it.
     #[arg(long)]
     coder: Option<String>,
     /// JSON output.
@@ -128,6 +144,13 @@ pub fn run(context: &Context, args: &CodingArgs) -> anyhow::Result<()> {
         ),
         CodingCommand::Reject(a) => (session.reject(&a.target, &a.theme, &signature(a))?, a.json),
         CodingCommand::Accept(a) => (session.accept(&a.target, &a.theme, &signature(a))?, a.json),
+        CodingCommand::None(a) => {
+            let signature = Signature {
+                coder: a.coder.clone(),
+                memo: None,
+            };
+            (session.nothing_applies(&a.quote, &signature)?, a.json)
+        }
         CodingCommand::Import(a) => {
             let signature = Signature {
                 coder: a.coder.clone(),
@@ -212,6 +235,7 @@ fn list(session: &Session<'_>, args: &ListArgs) -> anyhow::Result<()> {
     for (coding, quotes) in &listed {
         let kind = match (coding.kind, coding.orphaned) {
             (_, true) => "orphaned",
+            (Decision::Code, _) if coding.nothing_applies => "none",
             (Decision::Code, _) => "code",
             (Decision::Reject, _) => "reject",
             (Decision::Memo, _) => "memo",

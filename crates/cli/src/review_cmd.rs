@@ -37,6 +37,9 @@ pub struct ReviewArgs {
     /// Who decides (default: $VERBATIM_CODER, else your login name).
     #[arg(long)]
     coder: Option<String>,
+    /// Only automatic codes (those counted), not the suggestions below the threshold.
+    #[arg(long)]
+    applied_only: bool,
 }
 
 /// A key pressed: a decision, or a memo's text.
@@ -112,7 +115,7 @@ pub fn run(context: &Context, args: &ReviewArgs) -> anyhow::Result<()> {
         (None, Some(source)) => Scope::Source(source.clone()),
         (None, None) => bail!("review what? give --theme THEME or --source SOURCE"),
     };
-    let queue = review_queue(&session, project, &scope, &reporter)?;
+    let queue = review_queue(&session, project, &scope, args.applied_only, &reporter)?;
     let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let mut keys = if terminal {
         Keys::Terminal(Term::stdout())

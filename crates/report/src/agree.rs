@@ -28,6 +28,28 @@ pub struct CoderCodings {
     pub name: String,
     /// The codings, in file order.
     pub codings: Vec<Coding>,
+    /// The quotes the coder reviewed, when they coded a sample: those they coded and
+    /// those they marked as reviewed with nothing applying. `None`: every quote of the
+    /// sources they coded in counts as reviewed.
+    pub reviewed: Option<BTreeSet<String>>,
+}
+
+/// Which quotes a coder decided on.
+enum Coverage<'a> {
+    /// Every quote of these sources.
+    Sources(BTreeSet<&'a str>),
+    /// Exactly these quotes.
+    Quotes(&'a BTreeSet<String>),
+}
+
+impl Coverage<'_> {
+    /// Whether the coder decided on quote `id` (of `source`, when known).
+    fn covers(&self, id: &str, source: Option<&str>) -> bool {
+        match self {
+            Coverage::Sources(sources) => source.is_none_or(|s| sources.contains(s)),
+            Coverage::Quotes(quotes) => quotes.contains(id),
+        }
+    }
 }
 
 /// Precision, recall and F1 of one coder against the gold standard.
@@ -149,13 +171,17 @@ pub fn agreement(
         coders.iter().map(|c| ranked_themes(c, true)).collect();
     let ranked: Vec<BTreeMap<&str, Vec<&str>>> =
         coders.iter().map(|c| ranked_themes(c, false)).collect();
-    let covered: Vec<BTreeSet<&str>> = ranked
+    let covered: Vec<Coverage<'_>> = ranked
         .iter()
-        .map(|by_quote| {
-            by_quote
-                .keys()
-                .filter_map(|q| source_of.get(q).copied())
-                .collect()
+        .zip(coders)
+        .map(|(by_quote, coder)| match &coder.reviewed {
+            Some(quotes) => Coverage::Quotes(quotes),
+            None => Coverage::Sources(
+                by_quote
+                    .keys()
+                    .filter_map(|q| source_of.get(q).copied())
+                    .collect(),
+            ),
         })
         .collect();
     let mut themes: BTreeSet<String> = coders
@@ -172,7 +198,7 @@ pub fn agreement(
     let shared = in_scope.iter().any(|quote| {
         covered
             .iter()
-            .filter(|sources| sources.contains(quote.source.as_str()))
+            .filter(|coverage| coverage.covers(&quote.id, Some(&quote.source)))
             .nth(1)
             .is_some()
     });
@@ -186,13 +212,15 @@ pub fn agreement(
         AgreementUnit::Char => quote.end.saturating_sub(quote.start) as f64,
     };
     let decision = |coder: usize, quote: &Quote, theme: &str| -> Option<u32> {
-        covered[coder].contains(quote.source.as_str()).then(|| {
-            u32::from(
-                coded[coder]
-                    .get(quote.id.as_str())
-                    .is_some_and(|t| t.contains(&theme)),
-            )
-        })
+        covered[coder]
+            .covers(&quote.id, Some(&quote.source))
+            .then(|| {
+                u32::from(
+                    coded[coder]
+                        .get(quote.id.as_str())
+                        .is_some_and(|t| t.contains(&theme)),
+                )
+            })
     };
     let mut per_theme = Vec::new();
     let mut pooled: Vec<Unit> = Vec::new();
@@ -322,13 +350,13 @@ fn summarise(
 fn top1(
     gold: &BTreeMap<&str, Vec<&str>>,
     coder: &BTreeMap<&str, Vec<&str>>,
-    covered: &BTreeSet<&str>,
+    covered: &Coverage<'_>,
     source_of: &BTreeMap<&str, &str>,
 ) -> Option<f64> {
     let judged: Vec<&str> = gold
         .keys()
         .copied()
-        .filter(|q| source_of.get(q).is_none_or(|s| covered.contains(s)))
+        .filter(|q| covered.covers(q, source_of.get(q).copied()))
         .collect();
     if judged.is_empty() {
         return None;
@@ -344,14 +372,14 @@ fn disagreements(
     quotes: &[&Quote],
     coders: &[CoderCodings],
     coded: &[BTreeMap<&str, Vec<&str>>],
-    covered: &[BTreeSet<&str>],
+    covered: &[Coverage<'_>],
     themes: &BTreeSet<String>,
 ) -> Vec<Disagreement> {
     let mut found: Vec<(usize, Disagreement)> = Vec::new();
     for quote in quotes {
         let sets: Vec<Option<BTreeSet<&str>>> = (0..coders.len())
             .map(|c| {
-                covered[c].contains(quote.source.as_str()).then(|| {
+                covered[c].covers(&quote.id, Some(&quote.source)).then(|| {
                     coded[c]
                         .get(quote.id.as_str())
                         .map(|t| t.iter().copied().filter(|t| themes.contains(*t)).collect())
@@ -435,7 +463,34 @@ mod tests {
                     evidence: vec![format!("word{i}")],
                 })
                 .collect(),
+            reviewed: None,
         }
+    }
+
+    #[test]
+    fn a_coder_of_a_sample_is_compared_on_the_quotes_they_reviewed_only() {
+        let quotes = vec![
+            quote("a:1", "a", 10),
+            quote("a:2", "a", 10),
+            quote("a:3", "a", 10),
+        ];
+        let all = coder("ann", &[("a:1", "t"), ("a:3", "t")], Origin::Manual);
+        let mut sample = coder("bo", &[("a:1", "t")], Origin::Manual);
+        let options = AgreementOptions {
+            unit: AgreementUnit::Quote,
+            gold: None,
+            themes: Vec::new(),
+        };
+        let whole = agreement(&quotes, &[all.clone(), sample.clone()], &options).expect("agree");
+        assert_eq!(whole.disagreements.len(), 1, "a:3 counts as bo's 'no'");
+        sample.reviewed = Some(["a:1", "a:2"].map(String::from).into());
+        let on_sample = agreement(&quotes, &[all, sample], &options).expect("agree");
+        assert!(
+            on_sample.disagreements.is_empty(),
+            "{:?}",
+            on_sample.disagreements
+        );
+        assert_eq!(on_sample.overall.percent, Some(1.0));
     }
 
     fn quotes() -> Vec<Quote> {

@@ -11,6 +11,10 @@ use std::collections::HashMap;
 const FEWEST_WORDS_FOR_LIKENESS: usize = 4;
 /// How alike (words in common, in order, over the words of both) a stretch must be.
 const LEAST_LIKENESS: f64 = 0.8;
+/// Equally good windows looked at, nearest to where the span was first.
+const MOST_CANDIDATES: usize = 8;
+/// Longest span (in words) whose window edges are refined word by word.
+const LONGEST_REFINED_SPAN: usize = 400;
 
 /// Where a span's text is now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,17 +143,26 @@ fn most_alike(source: &str, span: &str, near: usize) -> Option<(usize, usize)> {
         return None;
     }
     let wanted_words: Vec<&str> = wanted.iter().map(|w| w.folded.as_str()).collect();
+    let mut candidates: Vec<usize> = best.iter().filter(|b| b.0 == top).map(|b| b.1).collect();
+    candidates.sort_by_key(|&first| (found[first].from.abs_diff(near), first));
+    candidates.truncate(MOST_CANDIDATES);
+    // Edges refined by likeness in order (quadratic in the span's words) only for spans of
+    // a paragraph or so; a longer span keeps its best window.
+    let edge = if n <= LONGEST_REFINED_SPAN { 2 } else { 0 };
     let mut chosen: Option<(f64, usize, usize, usize)> = None;
-    for &(_, first) in best.iter().filter(|b| b.0 == top) {
+    for first in candidates {
         // The window's edges may be a word or two off: try them, by likeness in order.
-        for from in first.saturating_sub(2)..=first + 2 {
-            for len in n.saturating_sub(2)..=n + 2 {
+        for from in first.saturating_sub(edge)..=first + edge {
+            for len in n.saturating_sub(edge)..=n + edge {
                 let Some(stretch) = found.get(from..from + len) else {
                     continue;
                 };
-                let words: Vec<&str> = stretch.iter().map(|w| w.folded.as_str()).collect();
-                let likeness =
-                    2.0 * common_in_order(&wanted_words, &words) as f64 / (n + len) as f64;
+                let likeness = if edge > 0 {
+                    let words: Vec<&str> = stretch.iter().map(|w| w.folded.as_str()).collect();
+                    2.0 * common_in_order(&wanted_words, &words) as f64 / (n + len) as f64
+                } else {
+                    top as f64 / n as f64
+                };
                 let distance = found[from].from.abs_diff(near);
                 let better = match chosen {
                     None => true,
@@ -320,6 +333,26 @@ mod tests {
         assert_eq!(find_span(&edited, span, old), Found::Lost);
         // Short spans are found exactly or not at all.
         assert_eq!(find_span(SOURCE, "staff are fine", 5), Found::Lost);
+    }
+
+    #[test]
+    fn a_long_span_with_an_edit_is_found_by_its_best_window() {
+        let words: Vec<String> = (0..3000).map(|i| format!("w{}", i % 997)).collect();
+        let span = words.join(" ");
+        let text = format!("Ann: {span}\n\nBo: the end.\n");
+        let edited = text.replacen("w500", "changed", 1);
+        let Found::Edited {
+            start, text: now, ..
+        } = find_span(&edited, &span, 5)
+        else {
+            panic!("not found");
+        };
+        assert_eq!(start, 5);
+        assert!(
+            now.contains("changed") && now.ends_with("w7 w8"),
+            "{}",
+            &now[now.len() - 20..]
+        );
     }
 
     #[test]

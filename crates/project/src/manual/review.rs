@@ -49,11 +49,13 @@ impl ReviewItem {
     }
 }
 
-/// The codes of `scope` left to review, starting after the last one reviewed.
+/// The codes of `scope` left to review (automatic ones, and suggested ones unless
+/// `applied_only`), starting after the last one reviewed.
 pub fn review_queue(
     session: &Session<'_>,
     project: &Project,
     scope: &Scope,
+    applied_only: bool,
     observer: &dyn Observer,
 ) -> Result<Vec<ReviewItem>> {
     let theme = match scope {
@@ -99,6 +101,7 @@ pub fn review_queue(
         for code in &coded_quote.codes {
             if theme.as_ref().is_none_or(|t| *t == code.theme)
                 && code.origin != Origin::Manual
+                && !(applied_only && code.origin == Origin::Suggested)
                 && !decided.contains(&(coded_quote.quote.id.clone(), code.theme.clone()))
             {
                 items.push(ReviewItem {

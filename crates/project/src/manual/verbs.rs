@@ -478,6 +478,50 @@ impl<'p> Session<'p> {
         }
     }
 
+    /// Marks the quote `quote` as reviewed by the signing coder with no theme applying,
+    /// so that agreement on a sample counts it as their "none".
+    pub fn nothing_applies(&self, quote: &str, signature: &Signature) -> Result<Outcome> {
+        let span = self.span_of(&Subject::Quote(quote.to_string()))?;
+        let mut mark = self.decision(Decision::Code, &span, signature);
+        mark.nothing_applies = true;
+        self.change(|file| {
+            let there = file.codings.iter().any(|c| {
+                c.nothing_applies
+                    && c.coder == mark.coder
+                    && (c.source.as_deref(), c.start, c.end)
+                        == (Some(span.source.as_str()), Some(span.start), Some(span.end))
+            });
+            let written = if there {
+                Vec::new()
+            } else {
+                file.codings.push(mark.clone());
+                vec![mark]
+            };
+            Ok(Outcome {
+                message: format!("marked {} reviewed: no theme applies", span.id),
+                written,
+                removed: 0,
+                quotes: vec![span.id.clone()],
+            })
+        })
+    }
+
+    /// The quotes `coder` reviewed, when they coded a sample (marked some quote as
+    /// having no theme): every quote their codes, rejections and marks fall on.
+    pub fn reviewed_by(&self, coder: &str) -> Result<Option<std::collections::BTreeSet<String>>> {
+        let theirs: Vec<(ManualCoding, Vec<String>)> = self
+            .listed()?
+            .into_iter()
+            .filter(|(c, _)| c.kind != Decision::Memo && c.coder.as_deref() == Some(coder))
+            .collect();
+        if !theirs.iter().any(|(c, _)| c.nothing_applies) {
+            return Ok(None);
+        }
+        Ok(Some(
+            theirs.into_iter().flat_map(|(_, quotes)| quotes).collect(),
+        ))
+    }
+
     /// Every decision with the quotes it falls on now.
     pub fn listed(&self) -> Result<Vec<(ManualCoding, Vec<String>)>> {
         let mut file = ManualFile::load(self.project)?;
