@@ -716,3 +716,64 @@ fn agreement_on_a_sample_uses_exactly_the_quotes_a_coder_reviewed() {
         "without a mark, every quote of the source counts as reviewed"
     );
 }
+
+#[test]
+fn a_theme_merged_into_another_takes_its_decisions_and_is_no_longer_coded() {
+    let dir = project();
+    let d = dir.path();
+    let with_overtime = CODEBOOK.replace(
+        "[[category]]\nid = \"action\"",
+        "[[theme]]\nid = \"challenge.overtime\"\ncategory = \"challenge\"\nname = \"Overtime\"\n[[theme.rules]]\nany = [\"overtime\"]\n\n[[category]]\nid = \"action\"",
+    );
+    fs::write(d.join("codebook.toml"), &with_overtime).expect("codebook");
+    fs::write(d.join("round1.toml"), &with_overtime).expect("old codebook");
+    ok(d, &["coding", "add", "ann:6", "challenge.overtime"]);
+    assert_eq!(
+        origin_of(d, "Honestly", "challenge.overtime").as_deref(),
+        Some("auto")
+    );
+
+    let merged = with_overtime.replace(
+        "name = \"Overtime\"\n",
+        "name = \"Overtime\"\nmerged_into = \"challenge.money\"\n",
+    );
+    fs::write(d.join("codebook.toml"), &merged).expect("merged codebook");
+    let quotes = coded(d);
+    assert!(
+        quotes
+            .iter()
+            .all(|(_, _, codes)| codes.iter().all(|(t, _)| t != "challenge.overtime")),
+        "a merged theme is not coded: {quotes:?}"
+    );
+    assert_eq!(
+        origin_of(d, "Rest, then", "challenge.money").as_deref(),
+        Some("manual")
+    );
+    let file = fs::read_to_string(d.join("codings.jsonl")).expect("codings file");
+    assert!(file.contains("\"theme\":\"challenge.money\""), "{file}");
+    let diff = ok(d, &["codebook", "diff", "round1.toml", "codebook.toml"]);
+    assert!(
+        diff.contains("merged   challenge.overtime -> challenge.money"),
+        "{diff}"
+    );
+}
+
+#[test]
+fn the_codings_file_can_be_named_in_the_configuration() {
+    let dir = project();
+    let d = dir.path();
+    let config = fs::read_to_string(d.join("verbatim.toml")).expect("config");
+    fs::write(
+        d.join("verbatim.toml"),
+        format!("{config}codings = \"decisions/team.jsonl\"\n"),
+    )
+    .expect("config");
+    ok(d, &["coding", "add", "ann:4", "challenge.fatigue"]);
+    assert!(!d.join("codings.jsonl").exists());
+    let file = fs::read_to_string(d.join("decisions/team.jsonl")).expect("named file");
+    assert!(file.contains("\"theme\":\"challenge.fatigue\""), "{file}");
+    assert_eq!(
+        origin_of(d, "We worked", "challenge.fatigue").as_deref(),
+        Some("manual")
+    );
+}

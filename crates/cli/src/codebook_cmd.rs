@@ -26,7 +26,8 @@ enum CodebookCommand {
     /// them apart from the other quotes, with counts (nothing is changed).
     Suggest(SuggestArgs),
     /// What changed between two codebooks: themes added, removed, renamed (by
-    /// `renamed_from`, whose codings move to the new id) and changed (which fields).
+    /// `renamed_from`) or merged (by `merged_into`), whose codings move to the new id,
+    /// and changed (which fields).
     ///
     /// Example: `verbatim codebook diff codebooks/2020.toml codebooks/2021.toml`
     Diff(DiffArgs),
@@ -99,6 +100,11 @@ fn diff_cmd(args: &DiffArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let mut out = String::new();
+    for (old_id, new_id) in &diff.merged {
+        out.push_str(&format!(
+            "merged   {old_id} -> {new_id} (its codings move; it is no longer coded)\n"
+        ));
+    }
     for (old_id, new_id) in &diff.renamed {
         out.push_str(&format!(
             "renamed  {old_id} -> {new_id} (its codings move)\n"

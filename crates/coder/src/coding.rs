@@ -134,6 +134,7 @@ impl Coder {
                     rules: category.cues.clone(),
                     examples: Vec::new(),
                     renamed_from: Vec::new(),
+                    merged_into: None,
                 };
                 crate::compile::compile_theme(&cue_theme)
                     .map(|compiled| (category.id.clone(), compiled))
@@ -404,6 +405,7 @@ mod tests {
             rules,
             examples: Vec::new(),
             renamed_from: Vec::new(),
+            merged_into: None,
         }
     }
 
@@ -417,6 +419,7 @@ mod tests {
             },
             categories: Vec::new(),
             themes,
+            merged: Vec::new(),
         }
     }
 

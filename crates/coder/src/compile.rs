@@ -305,6 +305,7 @@ pub(crate) mod tests {
             rules,
             examples: Vec::new(),
             renamed_from: Vec::new(),
+            merged_into: None,
         }
     }
 
@@ -404,6 +405,7 @@ pub(crate) mod tests {
                     ..Rule::default()
                 }],
             )],
+            merged: Vec::new(),
         };
         assert_eq!(compile(&codebook).expect("compiles").len(), 1);
     }

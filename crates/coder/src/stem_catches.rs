@@ -131,6 +131,7 @@ mod tests {
             }],
             examples: Vec::new(),
             renamed_from: Vec::new(),
+            merged_into: None,
         };
         let themes = [compile_theme(&theme).expect("theme")];
         let texts = [

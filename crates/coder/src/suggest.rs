@@ -129,6 +129,7 @@ mod tests {
             }],
             examples: Vec::new(),
             renamed_from: Vec::new(),
+            merged_into: None,
         };
         let compiled = compile_theme(&theme).expect("theme");
         let coded = [

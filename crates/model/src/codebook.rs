@@ -20,6 +20,10 @@ pub struct Codebook {
     /// The themes quotes are coded to.
     #[serde(default, rename = "theme")]
     pub themes: Vec<Theme>,
+    /// Themes of earlier rounds kept in the file with `merged_into`: never coded or
+    /// counted; codings made under them count under the theme they were merged into.
+    #[serde(skip)]
+    pub merged: Vec<Theme>,
 }
 
 /// The `[codebook]` table.
@@ -85,6 +89,11 @@ pub struct Theme {
         deserialize_with = "one_or_many"
     )]
     pub renamed_from: Vec<String>,
+    /// The theme this one was merged into between rounds: it is no longer coded, and its
+    /// codings count under that theme (the other side of `renamed_from`, written on the
+    /// old theme, which stays in the file for the record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
 }
 
 /// `"old.id"` or `["old.a", "old.b"]`.
@@ -143,14 +152,41 @@ impl Codebook {
         Self::from_toml_str(&text, path)
     }
 
-    /// Parses codebook TOML; errors carry the line and column of the offending key.
+    /// Parses codebook TOML; errors carry the line and column of the offending key. Themes
+    /// with `merged_into` go to [`Codebook::merged`]; each must name a theme that is coded.
     pub fn from_toml_str(text: &str, path: impl AsRef<Path>) -> Result<Self, Error> {
-        parse_toml(text, path.as_ref())
+        let mut codebook: Codebook = parse_toml(text, path.as_ref())?;
+        let (merged, themes) = std::mem::take(&mut codebook.themes)
+            .into_iter()
+            .partition(|t| t.merged_into.is_some());
+        codebook.themes = themes;
+        codebook.merged = merged;
+        for theme in &codebook.merged {
+            let into = theme.merged_into.as_deref().unwrap_or_default();
+            if codebook.theme(into).is_none() {
+                let line = text
+                    .find(&format!("\"{into}\""))
+                    .map_or(1, |at| text[..at].lines().count().max(1));
+                return Err(Error::parse(
+                    path.as_ref(),
+                    line,
+                    format!(
+                        "theme {} is merged_into {into:?}, which is not a theme of the codebook \
+                         (a theme merged into must be coded itself)",
+                        theme.id
+                    ),
+                ));
+            }
+        }
+        Ok(codebook)
     }
 
-    /// Renders the codebook as TOML that [`Codebook::from_toml_str`] reads back.
+    /// Renders the codebook as TOML that [`Codebook::from_toml_str`] reads back (merged
+    /// themes after the others).
     pub fn to_toml_string(&self) -> Result<String, Error> {
-        toml::to_string_pretty(self).map_err(|e| Error::Parse {
+        let mut whole = self.clone();
+        whole.themes.append(&mut whole.merged);
+        toml::to_string_pretty(&whole).map_err(|e| Error::Parse {
             path: "codebook".into(),
             line: 0,
             column: None,
@@ -169,11 +205,19 @@ impl Codebook {
         self.themes.iter().find(|t| t.id == id)
     }
 
-    /// The id a theme has now: `id` itself, or the theme that lists it in
-    /// `renamed_from`.
+    /// The id a theme has now: `id` itself, the theme it was merged into, or the theme
+    /// that lists it in `renamed_from`.
     pub fn current_id<'a>(&'a self, id: &'a str) -> &'a str {
         if self.theme(id).is_some() {
             return id;
+        }
+        if let Some(into) = self
+            .merged
+            .iter()
+            .find(|t| t.id == id)
+            .and_then(|t| t.merged_into.as_deref())
+        {
+            return into;
         }
         self.themes
             .iter()
@@ -319,6 +363,28 @@ renamed_from = "challenge.tired"
                 ("a:2", "challenge.fatigue"),
                 ("a:3", "challenge.gone"),
             ]
+        );
+    }
+
+    #[test]
+    fn a_theme_merged_into_another_is_not_coded_and_its_codings_move() {
+        let text = "[codebook]\nid = \"c\"\nname = \"C\"\n\
+            [[theme]]\nid = \"c.money\"\ncategory = \"c\"\nname = \"Money\"\n\
+            [[theme]]\nid = \"c.grants\"\ncategory = \"c\"\nname = \"Grants\"\nmerged_into = \"c.money\"\n";
+        let codebook = Codebook::from_toml_str(text, "c.toml").expect("codebook");
+        let ids: Vec<&str> = codebook.themes.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["c.money"]);
+        assert_eq!(codebook.current_id("c.grants"), "c.money");
+        let again = Codebook::from_toml_str(&codebook.to_toml_string().expect("toml"), "c.toml")
+            .expect("read back");
+        assert_eq!(again, codebook, "merged themes written back");
+        let wrong = text.replace("merged_into = \"c.money\"", "merged_into = \"c.mony\"");
+        let error = Codebook::from_toml_str(&wrong, "c.toml").expect_err("unknown target");
+        assert!(
+            error
+                .to_string()
+                .starts_with("c.toml:12: theme c.grants is merged_into \"c.mony\""),
+            "{error}"
         );
     }
 }

@@ -16,6 +16,8 @@ pub struct CodebookDiff {
     pub removed: Vec<String>,
     /// `(old id, new id)`: themes the new codebook took over with `renamed_from`.
     pub renamed: Vec<(String, String)>,
+    /// `(old id, new id)`: themes the new codebook marks `merged_into` another.
+    pub merged: Vec<(String, String)>,
     /// Themes kept (under their id or a new one) whose definition changed, with the
     /// fields that did.
     pub changed: Vec<(String, Vec<&'static str>)>,
@@ -27,6 +29,7 @@ impl CodebookDiff {
         self.added.is_empty()
             && self.removed.is_empty()
             && self.renamed.is_empty()
+            && self.merged.is_empty()
             && self.changed.is_empty()
     }
 }
@@ -55,6 +58,11 @@ pub fn diff_codebooks(old: &Codebook, new: &Codebook) -> CodebookDiff {
     for theme in &old.themes {
         if new.current_id(&theme.id) == theme.id && new.theme(&theme.id).is_none() {
             diff.removed.push(theme.id.clone());
+        }
+    }
+    for theme in &new.merged {
+        if let (Some(_), Some(into)) = (old.theme(&theme.id), &theme.merged_into) {
+            diff.merged.push((theme.id.clone(), into.clone()));
         }
     }
     diff

@@ -87,6 +87,10 @@ impl ManualFile {
         if unchanged {
             return Ok(false);
         }
+        if let Some(folder) = self.path.parent().filter(|f| !f.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder)
+                .io_context(|| format!("{}: cannot create", folder.display()))?;
+        }
         write_atomic_file(&self.path, |mut file| {
             std::io::Write::write_all(&mut file, text.as_bytes())
         })?;
