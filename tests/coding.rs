@@ -777,3 +777,41 @@ fn the_codings_file_can_be_named_in_the_configuration() {
         Some("manual")
     );
 }
+
+#[test]
+fn decisions_made_at_once_from_several_processes_are_all_kept() {
+    let dir = project();
+    let d = dir.path();
+    ok(d, &["code", "--quiet"]);
+    let jobs: Vec<(&str, &str)> = ["ann:2", "ann:4", "ann:6"]
+        .into_iter()
+        .flat_map(|quote| {
+            ["challenge.fatigue", "challenge.money", "action.partners"]
+                .into_iter()
+                .map(move |theme| (quote, theme))
+        })
+        .collect();
+    let children: Vec<std::process::Child> = jobs
+        .iter()
+        .map(|(quote, theme)| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_verbatim"))
+                .args(["coding", "add", quote, theme, "--quiet"])
+                .current_dir(d)
+                .env("VERBATIM_MODEL", "none")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().expect("wait");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let decisions = listed(d, &[]);
+    assert_eq!(decisions.len(), jobs.len(), "none lost: {decisions:?}");
+}
