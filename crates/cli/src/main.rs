@@ -21,6 +21,7 @@ mod report_cmd;
 mod review_cmd;
 mod roster_cmd;
 mod search_cmd;
+mod serve_cmd;
 mod text_cmd;
 
 use std::path::PathBuf;
@@ -78,6 +79,8 @@ enum Command {
     Memo(coding_cmd::MemoArgs),
     /// Accept or reject a theme's or a source's automatic codes, one key each.
     Review(review_cmd::ReviewArgs),
+    /// A local web app for reading and coding the project, with a JSON API.
+    Serve(serve_cmd::ServeArgs),
     /// Write a deterministic synthetic interview round (for benchmarks).
     #[command(hide = true)]
     Generate(generate_cmd::GenerateArgs),
@@ -153,6 +156,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Coding(args) => coding_cmd::run(&context, &args),
         Command::Memo(args) => coding_cmd::run_memo(&context, &args),
         Command::Review(args) => review_cmd::run(&context, &args),
+        Command::Serve(args) => serve_cmd::run(&context, &args),
         Command::Text(args) => text_cmd::run(&context, &args),
         Command::Generate(args) => generate_cmd::run(&context, &args),
         Command::Roster(args) => roster_cmd::run(&context, &args),

@@ -133,6 +133,24 @@ impl Searchable {
         }
     }
 
+    /// The row of the quote `id`, if there is one.
+    pub fn row_of(&self, id: &str) -> Result<Option<usize>> {
+        let document = id.rsplit_once(':').map_or(id, |(d, _)| d);
+        let rows: Vec<usize> = match self.table.sources.iter().find(|s| s.document == document) {
+            Some(entry) => {
+                (entry.first_row as usize..(entry.first_row + entry.rows) as usize).collect()
+            }
+            None if self.table.sources.is_empty() => (0..self.table.rows()).collect(),
+            None => return Ok(None),
+        };
+        for row in rows {
+            if self.quote(row)?.id == id {
+                return Ok(Some(row));
+            }
+        }
+        Ok(None)
+    }
+
     /// The quotes matching `words` (the index's query syntax; empty: every quote the
     /// filters keep, best coded first) and `filters`.
     pub fn search(&self, words: &str, filters: &SearchFilters) -> Result<Answer> {
