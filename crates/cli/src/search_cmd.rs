@@ -34,6 +34,12 @@ pub struct SearchArgs {
     /// Only quotes by this speaker.
     #[arg(long)]
     speaker: Option<String>,
+    /// Only quotes by speakers in this role.
+    #[arg(long)]
+    role: Option<String>,
+    /// Only quotes of this round.
+    #[arg(long)]
+    round: Option<String>,
     /// Most hits shown (totals always cover every hit).
     #[arg(long, default_value_t = 20)]
     limit: usize,
@@ -63,6 +69,8 @@ impl SearchArgs {
             area: self.area.clone(),
             sector: self.sector.clone(),
             speaker: self.speaker.clone(),
+            role: self.role.clone(),
+            round: self.round.clone(),
             limit: self.limit,
         }
     }

@@ -29,6 +29,10 @@ pub struct SearchFilters {
     pub sector: Option<String>,
     /// Only quotes by this speaker.
     pub speaker: Option<String>,
+    /// Only quotes by speakers in this role.
+    pub role: Option<String>,
+    /// Only quotes of this round.
+    pub round: Option<String>,
     /// Most hits returned (totals always cover every hit).
     pub limit: usize,
 }
@@ -41,6 +45,8 @@ impl Default for SearchFilters {
             area: None,
             sector: None,
             speaker: None,
+            role: None,
+            round: None,
             limit: 20,
         }
     }
@@ -76,6 +82,9 @@ pub struct Answer {
     pub by_theme: BTreeMap<String, usize>,
     /// Matched quotes per area (`(none)` for quotes without one).
     pub by_area: BTreeMap<String, usize>,
+    /// Matched quotes per value of the other facets ([`FACET_COLUMNS`]), values with
+    /// none left out (`(none)` for quotes without one).
+    pub by_attribute: BTreeMap<String, BTreeMap<String, usize>>,
     /// Best first, at most the limit: row and score.
     pub hits: Vec<(usize, f64)>,
     /// The stems the words match, for highlighting.
@@ -176,6 +185,8 @@ impl Searchable {
             ("area", &filters.area),
             ("sector", &filters.sector),
             ("speaker", &filters.speaker),
+            ("role", &filters.role),
+            ("round", &filters.round),
         ] {
             if let (Some(value), Some(column)) = (value, table.column(name)) {
                 let Some(id) = table.columns[column].find(value) else {
@@ -264,10 +275,40 @@ impl Searchable {
             total: matched.count(),
             by_theme,
             by_area,
+            by_attribute: attribute_counts(table, &matched),
             hits,
             stems,
         })
     }
+}
+
+/// Facets besides themes and areas, counted row by row over a search's matches.
+pub const FACET_COLUMNS: [&str; 4] = ["sector", "role", "round", "speaker"];
+
+/// Per [`FACET_COLUMNS`] column the table has, matched quotes per value.
+fn attribute_counts(
+    table: &QuoteTable,
+    matched: &RowSet,
+) -> BTreeMap<String, BTreeMap<String, usize>> {
+    let mut out = BTreeMap::new();
+    for name in FACET_COLUMNS {
+        let Some(c) = table.column(name) else {
+            continue;
+        };
+        let column = &table.columns[c];
+        let mut counts = vec![0usize; column.values.len() + 1];
+        for row in matched.rows() {
+            counts[column.ids[row] as usize] += 1;
+        }
+        let named: BTreeMap<String, usize> = counts
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, n)| n > 0)
+            .map(|(id, n)| (column.value(id as u32).unwrap_or("(none)").to_string(), n))
+            .collect();
+        out.insert(name.to_string(), named);
+    }
+    out
 }
 
 /// Narrows an optional filter (`None`: every row) to `these` rows too.

@@ -123,6 +123,8 @@ pub async fn search(
         area: one(&params, "area"),
         sector: one(&params, "sector"),
         speaker: one(&params, "speaker"),
+        role: one(&params, "role"),
+        round: one(&params, "round"),
         limit: page * per_page,
     };
     let searchable = state.searchable();
@@ -139,16 +141,28 @@ pub async fn search(
                 .collect();
             hits.push(hit(quote, score, themes));
         }
+        let mut stems: Vec<&String> = answer.stems.iter().collect();
+        stems.sort();
         Ok(Json(json!({
             "query": words,
+            "stems": stems,
             "total": answer.total,
             "page": page,
             "per_page": per_page,
-            "facets": {"theme": answer.by_theme, "area": answer.by_area},
+            "facets": facets(&answer),
             "hits": hits,
         })))
     })
     .await
+}
+
+/// Every facet's counts: theme and area, then the other attributes.
+fn facets(answer: &verbatim_project::Answer) -> Value {
+    let mut all = json!({"theme": answer.by_theme, "area": answer.by_area});
+    for (name, counts) in &answer.by_attribute {
+        all[name] = json!(counts);
+    }
+    all
 }
 
 fn hit(quote: Quote, score: f64, themes: Vec<String>) -> Hit {

@@ -79,6 +79,9 @@ async fn search_answers_hits_facets_and_pages() {
     assert_eq!(answer["total"], 2);
     assert_eq!(answer["facets"]["theme"]["challenge.fatigue"], 2);
     assert_eq!(answer["hits"][0]["speaker"], "Ann");
+    assert_eq!(answer["stems"], json!(["tire"]), "what the page marks");
+    assert_eq!(answer["facets"]["speaker"], json!({"Ann": 2}));
+    assert_eq!(answer["facets"]["role"], json!({"(none)": 2}));
     let (_, page2) = call(&app, "GET", "/api/search?q=tired&per_page=1&page=2", None).await;
     assert_eq!(page2["hits"].as_array().map(Vec::len), Some(1));
     assert_ne!(page2["hits"][0]["id"], answer["hits"][0]["id"]);
@@ -103,6 +106,7 @@ async fn bad_parameters_are_json_errors() {
             "did you mean challenge.fatigue",
         ),
         ("/api/search?page=two", "not a whole number"),
+        ("/api/search?speaker=Anne", "did you mean Ann"),
         ("/api/search?q=%ZZ", "bad escape"),
         ("/api/search?q=(((((", ""),
         ("/api/report?by=nonsense", "nonsense"),
