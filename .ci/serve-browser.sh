@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The web app in a browser: `verbatim serve --code` on a copy of the bundled project,
+# driven in Debian's Chromium by playwright-core (tests/browser/serve.mjs): search, filter
+# by a facet, open a quote, accept and reject codes from the page, and the CLI then lists
+# those decisions. Needs node and npm (installed by .ci/run when missing) and chromium.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin="$root/target/release/verbatim"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$root/corpus" "$root/codebooks" "$root/verbatim.toml" "$work/"
+cd "$root/tests/browser"
+npm ci --no-audit --no-fund --silent
+CHROMIUM=$(command -v chromium) node serve.mjs "$bin" "$work"
