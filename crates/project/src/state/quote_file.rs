@@ -17,7 +17,9 @@ use crate::error::{Error, IoContext, Result};
 /// The project's `quotes.jsonl`, open for reading single quotes at the table's offsets.
 pub struct QuoteLines {
     path: PathBuf,
-    file: File,
+    /// One handle shared by every reader: a line is read by a seek and a read, which must
+    /// not interleave with another thread's (the web server searches on many threads).
+    file: std::sync::Mutex<File>,
 }
 
 impl QuoteLines {
@@ -26,7 +28,7 @@ impl QuoteLines {
         let file = File::open(path).io_context(|| format!("{}: cannot read", path.display()))?;
         Ok(QuoteLines {
             path: path.to_path_buf(),
-            file,
+            file: std::sync::Mutex::new(file),
         })
     }
 
@@ -37,10 +39,15 @@ impl QuoteLines {
         let length = usize::try_from(to.saturating_sub(from))
             .map_err(|_| Error::Invalid(format!("{}: line too long", cannot_read())))?;
         let mut line = vec![0; length];
-        let mut file = &self.file;
-        file.seek(SeekFrom::Start(from))
-            .and_then(|_| file.read_exact(&mut line))
-            .io_context(cannot_read)?;
+        {
+            let mut file = match self.file.lock() {
+                Ok(file) => file,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            file.seek(SeekFrom::Start(from))
+                .and_then(|_| file.read_exact(&mut line))
+                .io_context(cannot_read)?;
+        }
         serde_json::from_slice(&line).map_err(|error| Error::Damaged {
             what: format!(
                 "{}: line of quote row {} is damaged",

@@ -290,3 +290,28 @@ fn another_codebook_rebuilds_with_its_themes() {
     let codings = std::fs::read_to_string(StatePaths::of(&project).codings).expect("codings");
     assert!(codings.contains("\"winter\""), "{codings}");
 }
+
+/// Threads reading quotes through one `QuoteLines` at once (as the web server's searches
+/// do) each get the quotes they asked for.
+#[test]
+fn quote_lines_read_from_many_threads_at_once_give_each_its_own_quote() {
+    let (_dir, project) = project(6);
+    let refreshed = refresh(&project, None, &Silent).expect("first run");
+    let lines = QuoteLines::open(&StatePaths::of(&project).quotes).expect("quote file");
+    let table = &refreshed.table;
+    let expected: Vec<String> = (0..table.rows())
+        .map(|row| lines.quote(table, row).expect("quote").id)
+        .collect();
+    std::thread::scope(|scope| {
+        for offset in 0..8 {
+            let (lines, expected) = (&lines, &expected);
+            scope.spawn(move || {
+                for round in 0..200 {
+                    let row = (round * 7 + offset) % expected.len();
+                    let quote = lines.quote(table, row).expect("a whole line");
+                    assert_eq!(quote.id, expected[row]);
+                }
+            });
+        }
+    });
+}
