@@ -7,6 +7,30 @@ use tantivy::query::{BooleanQuery, Occur, Query};
 
 /// Deepest nesting of parentheses and prefix operators a query may have.
 pub const MAX_NESTING: usize = 32;
+/// Most words a phrase may let stand between its own (`"a b"~N`): sloppy phrase matching
+/// of a phrase with repeated words grows steeply with the slop (a fuzzed `"s a a ... a"~2224`
+/// searched for over ten seconds), and real searches stay within a sentence.
+pub const MAX_SLOP: u64 = 32;
+
+/// Checks every `~N` of `query` (a phrase's slop) is at most [`MAX_SLOP`]; counting any
+/// `~` and digits, inside phrases too, can only over-count.
+pub(crate) fn check_slop(query: &str) -> Result<(), String> {
+    for (at, _) in query.match_indices('~') {
+        let digits: String = query[at + 1..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if digits.is_empty() {
+            continue;
+        }
+        if digits.len() > 6 || digits.parse::<u64>().unwrap_or(u64::MAX) > MAX_SLOP {
+            return Err(format!(
+                "a phrase's slop ~{digits} is over {MAX_SLOP} (words allowed between the phrase's words)"
+            ));
+        }
+    }
+    Ok(())
+}
 
 /// Checks that `query` nests at most [`MAX_NESTING`] levels deep; the error says how deep
 /// it goes.
@@ -55,6 +79,7 @@ pub(crate) fn parse_bounded(
     query: &str,
 ) -> Result<Box<dyn Query>, String> {
     check_nesting(query)?;
+    check_slop(query)?;
     let parsed = parser.parse_query(query).map_err(|e| e.to_string())?;
     Ok(fold_exclusions(parsed))
 }
@@ -104,6 +129,15 @@ pub(crate) fn query_error(query: &str, message: String) -> crate::CoderError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phrase_slop_over_the_limit_is_refused() {
+        assert_eq!(check_slop("\"second wave\"~3 OR tired"), Ok(()));
+        assert_eq!(check_slop("~ and ~x"), Ok(()));
+        let error = check_slop("\"s a a a a\"~2224").expect_err("too sloppy");
+        assert!(error.contains("~2224 is over 32"), "{error}");
+        assert!(check_slop("\"a b\"~99999999999999999999999").is_err());
+    }
 
     #[test]
     fn ordinary_queries_pass_and_deep_ones_are_refused() {
