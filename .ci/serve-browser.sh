@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The web app in a browser: `verbatim serve --code` on a copy of the bundled project,
 # driven in Debian's Chromium by playwright-core (tests/browser/serve.mjs): search, filter
-# by a facet, open a quote, accept and reject codes from the page, and the CLI then lists
-# those decisions. Needs node and npm (installed by .ci/run when missing) and chromium.
+# by one theme then two, open a quote in its source, accept, reject and add codes and write
+# a memo from the page (the CLI then lists them), open a report cell's quotes, download its
+# CSV, open a theme's page. SCREENSHOTS=DIR saves screenshots there (docs/screenshots/).
+# Needs node and npm (installed by .ci/run when missing) and chromium.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin="$root/target/release/verbatim"

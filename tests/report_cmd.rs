@@ -78,9 +78,24 @@ fn csv_tidy_and_wide_load_as_tables() {
     let lines: Vec<&str> = tidy.lines().collect();
     assert_eq!(
         lines[0],
-        "quote,theme,category,score,origin,area,sector,role,organisation,round,speaker,source,text,memos"
+        "quote,theme,category,score,origin,evidence,area,sector,role,organisation,round,speaker,\
+         source,start,end,line,text,memos"
     );
     assert_eq!(lines.len(), 5, "{tidy}");
+    let mut rows = csv::Reader::from_reader(tidy.as_bytes());
+    for row in rows.records() {
+        let row = row.expect("a CSV row");
+        assert!(!row[5].is_empty(), "an automatic code's evidence: {row:?}");
+        let (start, end): (usize, usize) = (
+            row[13].parse().expect("start"),
+            row[14].parse().expect("end"),
+        );
+        assert_eq!(
+            end - start,
+            row[16].chars().count(),
+            "offsets span the text: {row:?}"
+        );
+    }
     assert!(
         tidy.contains("\"Tired, but proud of the <team> & \"\"volunteers\"\".\""),
         "{tidy}"

@@ -66,7 +66,8 @@ fn serve_answers_the_page_and_the_api_on_localhost() {
     child.kill().ok();
     child.wait().ok();
     assert!(status.contains("200"), "{status}");
-    assert!(page.contains("Search quotes"), "the page");
+    assert!(page.contains("<title>Verbatim</title>"), "the page");
+    assert!(page.contains("id=\"q\""), "the search box");
     assert!(api_status.contains("200"), "{api_status}");
     assert!(themes.contains("challenge.fatigue"), "{themes}");
     assert!(missing.contains("404"), "{missing}");

@@ -25,21 +25,21 @@ pub struct SearchArgs {
     /// Only quotes coded to a theme of this category (repeatable).
     #[arg(long)]
     category: Vec<String>,
-    /// Only quotes from this area.
+    /// Only quotes from this area (repeatable: any of them).
     #[arg(long)]
-    area: Option<String>,
-    /// Only quotes from this sector.
+    area: Vec<String>,
+    /// Only quotes from this sector (repeatable: any of them).
     #[arg(long)]
-    sector: Option<String>,
-    /// Only quotes by this speaker.
+    sector: Vec<String>,
+    /// Only quotes by this speaker (repeatable: any of them).
     #[arg(long)]
-    speaker: Option<String>,
-    /// Only quotes by speakers in this role.
+    speaker: Vec<String>,
+    /// Only quotes by speakers in this role (repeatable: any of them).
     #[arg(long)]
-    role: Option<String>,
-    /// Only quotes of this round.
+    role: Vec<String>,
+    /// Only quotes of this round (repeatable: any of them).
     #[arg(long)]
-    round: Option<String>,
+    round: Vec<String>,
     /// Most hits shown (totals always cover every hit).
     #[arg(long, default_value_t = 20)]
     limit: usize,
@@ -66,11 +66,17 @@ impl SearchArgs {
         SearchFilters {
             themes: self.theme.clone(),
             categories: self.category.clone(),
-            area: self.area.clone(),
-            sector: self.sector.clone(),
-            speaker: self.speaker.clone(),
-            role: self.role.clone(),
-            round: self.round.clone(),
+            attributes: [
+                ("area", &self.area),
+                ("sector", &self.sector),
+                ("speaker", &self.speaker),
+                ("role", &self.role),
+                ("round", &self.round),
+            ]
+            .into_iter()
+            .filter(|(_, values)| !values.is_empty())
+            .map(|(name, values)| (name.to_string(), values.clone()))
+            .collect(),
             limit: self.limit,
         }
     }
@@ -95,7 +101,10 @@ fn answer_json(
     }
     Ok(serde_json::json!({
         "query": words, "total": answer.total,
-        "facets": {"themes": answer.by_theme, "areas": answer.by_area},
+        "facets": {
+            "themes": answer.by_theme, "categories": answer.by_category,
+            "areas": answer.by_area, "attributes": answer.by_attribute,
+        },
         "hits": shown,
     }))
 }

@@ -62,6 +62,6 @@ pub use read::{
     unknown_speakers,
 };
 pub use report::{ReportView, check_codebook_names, report_coded, report_table};
-pub use search::{Answer, SearchFilters, Searchable};
+pub use search::{Answer, FACET_COLUMNS, SEARCH_ATTRIBUTES, SearchFilters, Searchable};
 pub use sources::{LoadedFile, SourceFile, list_sources};
 pub use state::{IngestedProject, Refreshed, ingest_project, refresh, refresh_or_last};

@@ -1,6 +1,11 @@
 //! Readers' search over a project's quotes (or files coded in memory): words through the
 //! index, filters by theme, category and attribute through the quote table, and the totals
-//! per theme and per area of the whole result.
+//! per facet value of the whole result.
+//!
+//! Facets count the way a reader picking several values expects: within one facet the
+//! values picked are alternatives (any of them), across facets they all apply, and a
+//! facet's own counts leave its own choice out, so the values not yet picked still show
+//! what adding them would bring.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
@@ -23,16 +28,8 @@ pub struct SearchFilters {
     pub themes: Vec<String>,
     /// Only quotes coded to a theme of one of these categories.
     pub categories: Vec<String>,
-    /// Only quotes from this area.
-    pub area: Option<String>,
-    /// Only quotes from this sector.
-    pub sector: Option<String>,
-    /// Only quotes by this speaker.
-    pub speaker: Option<String>,
-    /// Only quotes by speakers in this role.
-    pub role: Option<String>,
-    /// Only quotes of this round.
-    pub round: Option<String>,
+    /// Per attribute of [`SEARCH_ATTRIBUTES`], only quotes with one of these values.
+    pub attributes: BTreeMap<String, Vec<String>>,
     /// Most hits returned (totals always cover every hit).
     pub limit: usize,
 }
@@ -42,11 +39,7 @@ impl Default for SearchFilters {
         SearchFilters {
             themes: Vec::new(),
             categories: Vec::new(),
-            area: None,
-            sector: None,
-            speaker: None,
-            role: None,
-            round: None,
+            attributes: BTreeMap::new(),
             limit: 20,
         }
     }
@@ -78,12 +71,16 @@ pub struct Searchable {
 pub struct Answer {
     /// Quotes matched.
     pub total: usize,
-    /// Matched quotes per theme (themes with none left out).
+    /// Matched quotes per theme (themes with none left out); with a theme or category
+    /// filter, counted as if that filter were not set.
     pub by_theme: BTreeMap<String, usize>,
-    /// Matched quotes per area (`(none)` for quotes without one).
+    /// Matched quotes per category, counted as `by_theme` is.
+    pub by_category: BTreeMap<String, usize>,
+    /// Matched quotes per area (`(none)` for quotes without one); with an area filter,
+    /// counted as if it were not set.
     pub by_area: BTreeMap<String, usize>,
     /// Matched quotes per value of the other facets ([`FACET_COLUMNS`]), values with
-    /// none left out (`(none)` for quotes without one).
+    /// none left out (`(none)` for quotes without one), each counted as `by_area` is.
     pub by_attribute: BTreeMap<String, BTreeMap<String, usize>>,
     /// Best first, at most the limit: row and score.
     pub hits: Vec<(usize, f64)>,
@@ -180,37 +177,21 @@ impl Searchable {
             .collect();
         let rows = table.rows();
         let facets = self.facets.get_or_init(|| Facets::of(table));
-        let mut kept: Option<RowSet> = None;
-        for (name, value) in [
-            ("area", &filters.area),
-            ("sector", &filters.sector),
-            ("speaker", &filters.speaker),
-            ("role", &filters.role),
-            ("round", &filters.round),
-        ] {
-            if let (Some(value), Some(column)) = (value, table.column(name)) {
-                let Some(id) = table.columns[column].find(value) else {
-                    let values: Vec<&str> = table.columns[column]
-                        .values
-                        .iter()
-                        .map(String::as_str)
-                        .collect();
-                    return Err(Error::Invalid(verbatim_model::unknown_name(
-                        &format!("--{name}"),
-                        value,
-                        &values,
-                    )));
-                };
-                narrow(&mut kept, &facets.value_rows(table, column, id));
+        let mut groups: Vec<(&str, RowSet)> = Vec::new();
+        for (name, values) in &filters.attributes {
+            if !values.is_empty() {
+                groups.push((name, self.attribute_rows(facets, name, values)?));
             }
         }
         if theme_filter {
-            narrow(&mut kept, &facets.coded_to_any(rows, &wanted));
+            groups.push(("theme", facets.coded_to_any(rows, &wanted)));
         }
+        let kept = within(None, &groups, None);
         let limit = filters.limit;
         let mut stems = HashSet::new();
+        let mut words_matched: Option<RowSet> = None;
         let (matched, hits) = if words.trim().is_empty() {
-            let matched = kept.unwrap_or_else(|| RowSet::full(rows));
+            let matched = kept.clone().unwrap_or_else(|| RowSet::full(rows));
             let mut scored: Vec<(usize, f64)> = matched
                 .rows()
                 .map(|row| {
@@ -251,10 +232,32 @@ impl Searchable {
                 .into_iter()
                 .map(|(score, row)| (row, f64::from(score)))
                 .collect();
+            words_matched = Some(matches.rows);
             (matched, hits)
         };
-        let by_theme = facets
-            .theme_counts(&matched)
+        // A facet with a choice made counts over the matches of every other choice.
+        let counted = |facet: &str| -> RowSet {
+            if groups.iter().any(|(name, _)| *name == facet) {
+                within(words_matched.as_ref(), &groups, Some(facet))
+                    .unwrap_or_else(|| RowSet::full(rows))
+            } else {
+                matched.clone()
+            }
+        };
+        let theme_rows = counted("theme");
+        let theme_counts = facets.theme_counts(&theme_rows);
+        let mut by_category = BTreeMap::new();
+        for category in &self.codebook.categories {
+            let ids: Vec<u32> = (self.codebook.themes.iter())
+                .filter(|t| t.category == category.id)
+                .filter_map(|t| table.theme_id(&t.id))
+                .collect();
+            let n = theme_rows.intersection_count(&facets.coded_to_any(rows, &ids));
+            if n > 0 {
+                by_category.insert(category.id.clone(), n);
+            }
+        }
+        let by_theme = theme_counts
             .into_iter()
             .enumerate()
             .filter(|&(_, n)| n > 0)
@@ -262,7 +265,7 @@ impl Searchable {
             .collect();
         let area = table.column("area");
         let by_area = facets
-            .area_counts(table, &matched)
+            .area_counts(table, &counted("area"))
             .into_iter()
             .enumerate()
             .filter(|&(_, n)| n > 0)
@@ -274,8 +277,9 @@ impl Searchable {
         Ok(Answer {
             total: matched.count(),
             by_theme,
+            by_category,
             by_area,
-            by_attribute: attribute_counts(table, &matched),
+            by_attribute: attribute_counts(table, counted),
             hits,
             stems,
         })
@@ -285,10 +289,63 @@ impl Searchable {
 /// Facets besides themes and areas, counted row by row over a search's matches.
 pub const FACET_COLUMNS: [&str; 4] = ["sector", "role", "round", "speaker"];
 
-/// Per [`FACET_COLUMNS`] column the table has, matched quotes per value.
+/// The attributes a search filters by.
+pub const SEARCH_ATTRIBUTES: [&str; 5] = ["area", "sector", "role", "round", "speaker"];
+
+impl Searchable {
+    /// The rows whose attribute `name` has any of `values`; an unknown attribute or value
+    /// is an error naming the nearest known ones.
+    fn attribute_rows(&self, facets: &Facets, name: &str, values: &[String]) -> Result<RowSet> {
+        let table = &self.table;
+        if !SEARCH_ATTRIBUTES.contains(&name) {
+            return Err(Error::Invalid(verbatim_model::unknown_name(
+                "filter",
+                name,
+                &SEARCH_ATTRIBUTES,
+            )));
+        }
+        let column = table.column(name);
+        let mut rows = RowSet::new(table.rows());
+        for value in values {
+            let id = column.and_then(|c| table.columns[c].find(value));
+            let (Some(column), Some(id)) = (column, id) else {
+                let known: Vec<&str> = column
+                    .map(|c| table.columns[c].values.iter().map(String::as_str).collect())
+                    .unwrap_or_default();
+                return Err(Error::Invalid(verbatim_model::unknown_name(
+                    &format!("--{name}"),
+                    value,
+                    &known,
+                )));
+            };
+            rows.union_with(&facets.value_rows(table, column, id));
+        }
+        Ok(rows)
+    }
+}
+
+/// The rows of every group but `except`'s, within `base` if given (`None`: no group and
+/// no base, every row).
+fn within(
+    base: Option<&RowSet>,
+    groups: &[(&str, RowSet)],
+    except: Option<&str>,
+) -> Option<RowSet> {
+    let mut kept = base.cloned();
+    for (_, rows) in groups.iter().filter(|(name, _)| Some(*name) != except) {
+        match &mut kept {
+            Some(kept) => kept.intersect_with(rows),
+            None => kept = Some(rows.clone()),
+        }
+    }
+    kept
+}
+
+/// Per [`FACET_COLUMNS`] column the table has, quotes per value among the rows
+/// `counted` gives for that facet.
 fn attribute_counts(
     table: &QuoteTable,
-    matched: &RowSet,
+    counted: impl Fn(&str) -> RowSet,
 ) -> BTreeMap<String, BTreeMap<String, usize>> {
     let mut out = BTreeMap::new();
     for name in FACET_COLUMNS {
@@ -297,7 +354,7 @@ fn attribute_counts(
         };
         let column = &table.columns[c];
         let mut counts = vec![0usize; column.values.len() + 1];
-        for row in matched.rows() {
+        for row in counted(name).rows() {
             counts[column.ids[row] as usize] += 1;
         }
         let named: BTreeMap<String, usize> = counts
@@ -311,10 +368,6 @@ fn attribute_counts(
     out
 }
 
-/// Narrows an optional filter (`None`: every row) to `these` rows too.
-fn narrow(kept: &mut Option<RowSet>, these: &RowSet) {
-    match kept {
-        Some(kept) => kept.intersect_with(these),
-        None => *kept = Some(these.clone()),
-    }
-}
+#[cfg(test)]
+#[path = "search_tests.rs"]
+mod search_tests;

@@ -32,6 +32,9 @@ pub struct Counted {
     pub score: f64,
     /// Manual or automatic.
     pub origin: Origin,
+    /// The rules and words that fired, when the codings read had them (a quote table
+    /// keeps none).
+    pub evidence: Vec<String>,
 }
 
 /// What a report includes.
@@ -107,7 +110,7 @@ impl<'q> Dataset<'q> {
         for coding in codings {
             if shown.contains(coding.theme.as_str()) {
                 let codes = by_quote.entry(coding.quote.as_str()).or_default();
-                count(codes, &coding.theme, coding.score, coding.origin, filter);
+                count(codes, coding.into(), filter);
             }
         }
         let mut kept_quotes = Vec::new();
@@ -198,24 +201,18 @@ impl<'q> Dataset<'q> {
             let mut codes = Vec::new();
             for coding in manual_by_row.get(&row).into_iter().flatten() {
                 if shown.contains(coding.theme.as_str()) {
-                    count(
-                        &mut codes,
-                        &coding.theme,
-                        coding.score,
-                        coding.origin,
-                        filter,
-                    );
+                    count(&mut codes, Code::from(*coding), filter);
                 }
             }
             for code in table.codes(row as usize) {
                 if code.origin == Origin::Auto && table_theme_shown[code.theme_id as usize] {
-                    count(
-                        &mut codes,
-                        code.theme,
-                        Some(code.score),
-                        code.origin,
-                        filter,
-                    );
+                    let code = Code {
+                        theme: code.theme,
+                        score: Some(code.score),
+                        origin: code.origin,
+                        evidence: &[],
+                    };
+                    count(&mut codes, code, filter);
                 }
             }
             let id_in =
@@ -484,13 +481,32 @@ fn shown_themes<'c>(
 }
 
 /// Counts one coding of a quote under the filter's origin and score rules.
-fn count(
-    codes: &mut Vec<Counted>,
-    theme: &str,
+/// A code as [`count`] takes it, from a coding or a quote table's row.
+struct Code<'c> {
+    theme: &'c str,
     score: Option<f64>,
     origin: Origin,
-    filter: &Filter,
-) {
+    evidence: &'c [String],
+}
+
+impl<'c> From<&'c Coding> for Code<'c> {
+    fn from(coding: &'c Coding) -> Self {
+        Code {
+            theme: &coding.theme,
+            score: coding.score,
+            origin: coding.origin,
+            evidence: &coding.evidence,
+        }
+    }
+}
+
+fn count(codes: &mut Vec<Counted>, code: Code<'_>, filter: &Filter) {
+    let Code {
+        theme,
+        score,
+        origin,
+        evidence,
+    } = code;
     // Suggestions are the coder's next best guesses, for review; they never count.
     if !origin.applies() || filter.origin.is_some_and(|o| o != origin) {
         return;
@@ -510,12 +526,14 @@ fn count(
             if score > existing.score {
                 existing.score = score;
                 existing.origin = origin;
+                existing.evidence = evidence.to_vec();
             }
         }
         None => codes.push(Counted {
             theme: theme.to_string(),
             score,
             origin,
+            evidence: evidence.to_vec(),
         }),
     }
 }

@@ -1,16 +1,24 @@
-//! The report as one self-contained HTML file: a bar chart of theme frequency, heat-mapped
-//! matrices with a legend, and every count opening onto the quotes behind it. No
-//! JavaScript and nothing fetched: `<details>` elements do the drill-down, SVG the charts.
+//! The report as one self-contained HTML file: a bar chart of theme frequency, the
+//! categories, heat-mapped matrices with a legend, each theme with its best quotes, and
+//! every count opening onto the quotes behind it. No JavaScript and nothing fetched: SVG
+//! draws the charts, `<details>` and `:target` open the drill-downs, and each quote is
+//! written once, in one list at the end, that drill-downs link to by id.
 
+use std::collections::BTreeSet;
 use std::fmt::Write;
 use verbatim_model::counted;
 
 use crate::dataset::Dataset;
+use crate::html_text::{emphasised, escape};
 use crate::report::Report;
-use crate::stats::Matrix;
+use crate::stats::{Frequency, Matrix};
 
 /// Most quotes listed under one count; the rest are summarised.
 const MAX_LISTED: usize = 60;
+/// Words of a quote shown where a drill-down links to it.
+const TEASER_WORDS: usize = 14;
+/// Longest theme name a chart label shows whole.
+const LONGEST_LABEL: usize = 48;
 
 /// Renders a report as HTML. `data` supplies the quotes behind each count: a dataset of
 /// parsed quotes, since drill-downs list quotes beyond those a report shows.
@@ -29,14 +37,18 @@ pub fn html(report: &Report, data: &Dataset<'_>) -> String {
             format!(" Filters: {}.", escape(&report.filters.join("; ")))
         }
     );
+    let mut listed = BTreeSet::new();
     out.push_str("<main>\n<section id=\"frequency\"><h2>How often each theme was coded</h2>\n");
     bar_chart(&mut out, report);
+    out.push_str("</section>\n<section id=\"categories\"><h2>Categories</h2>\n");
+    frequency_table(&mut out, &report.categories, "category", false);
     out.push_str("</section>\n");
     for matrix in &report.matrices {
-        heat_map(&mut out, report, data, matrix);
+        heat_map(&mut out, report, data, matrix, &mut listed);
     }
     out.push_str("<section id=\"themes\"><h2>Themes in detail</h2>\n");
-    frequency_details(&mut out, report, data);
+    frequency_table(&mut out, &report.themes, "theme", true);
+    theme_details(&mut out, report, data, &mut listed);
     out.push_str("</section>\n");
     co_occurrence(&mut out, report);
     if !report.memos.is_empty() {
@@ -55,6 +67,7 @@ pub fn html(report: &Report, data: &Dataset<'_>) -> String {
         }
         out.push_str("</ul></section>\n");
     }
+    quote_list(&mut out, data, &listed);
     out.push_str("<footer><h2>How this report counts</h2><ul>");
     for rule in &report.counting_rules {
         let _ = write!(out, "<li>{}</li>", escape(rule));
@@ -87,7 +100,7 @@ fn bar_chart(out: &mut String, report: &Report) {
             "<text x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"end\" class=\"label\">{}</text><rect x=\"{label_width}\" y=\"{y:.0}\" width=\"{width:.1}\" height=\"{:.0}\" class=\"bar\"><title>{}: {}</title></rect><text x=\"{:.1}\" y=\"{:.0}\" class=\"value\">{}</text>",
             label_width - 8.0,
             y + 14.0,
-            escape(&theme.id),
+            escape(&shortened(&theme.name)),
             row_height - 6.0,
             escape(&theme.name),
             counted(theme.quotes, "quote"),
@@ -104,25 +117,85 @@ fn bar_chart(out: &mut String, report: &Report) {
     );
 }
 
-fn frequency_details(out: &mut String, report: &Report, data: &Dataset<'_>) {
-    out.push_str("<table class=\"frequency\"><thead><tr><th>theme</th><th>name</th><th>quotes</th><th>speakers</th><th>sources</th><th>share</th></tr></thead><tbody>");
-    for theme in &report.themes {
-        let quotes: Vec<usize> = data.coded_to(&theme.id).collect();
+/// A frequency table of themes or categories; theme names link to their details.
+fn frequency_table(out: &mut String, rows: &[Frequency], what: &str, linked: bool) {
+    let _ = write!(
+        out,
+        "<table class=\"frequency\"><thead><tr><th>{what}</th><th>quotes</th><th>speakers</th><th>sources</th><th>share</th></tr></thead><tbody>"
+    );
+    for row in rows {
+        let name = if linked {
+            format!(
+                "<a href=\"#{}\" title=\"{}\">{}</a>",
+                anchor("theme", &row.id),
+                escape(&row.id),
+                escape(&row.name)
+            )
+        } else {
+            escape(&row.name)
+        };
         let _ = write!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1}%</td></tr>",
-            escape(&theme.id),
-            escape(&theme.name),
-            drill(data, &quotes, &theme.quotes.to_string(), Some(&theme.id)),
-            theme.speakers,
-            theme.sources,
-            theme.share * 100.0
+            "<tr><td>{name}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1}%</td></tr>",
+            row.quotes,
+            row.speakers,
+            row.sources,
+            row.share * 100.0
         );
     }
     out.push_str("</tbody></table>\n");
 }
 
-fn heat_map(out: &mut String, report: &Report, data: &Dataset<'_>, matrix: &Matrix) {
+/// Each theme: its counts, its best quotes in full, and all its quotes behind a
+/// drill-down.
+fn theme_details(
+    out: &mut String,
+    report: &Report,
+    data: &Dataset<'_>,
+    listed: &mut BTreeSet<usize>,
+) {
+    for theme in &report.themes {
+        let _ = write!(
+            out,
+            "<section class=\"theme\" id=\"{}\"><h3>{}</h3><p class=\"who\">{} · {}, {}, {}</p>",
+            anchor("theme", &theme.id),
+            escape(&theme.name),
+            escape(&theme.id),
+            counted(theme.quotes, "quote"),
+            counted(theme.speakers, "speaker"),
+            counted(theme.sources, "source")
+        );
+        let best = report
+            .top_quotes
+            .get(&theme.id)
+            .map_or(&[][..], Vec::as_slice);
+        if !best.is_empty() {
+            out.push_str("<ul class=\"top\">");
+            for quote in best {
+                let _ = write!(
+                    out,
+                    "<li><q>{}</q> <span class=\"who\">{} · {}</span></li>",
+                    emphasised(&quote.text),
+                    escape(&quote.attribution()),
+                    escape(&quote.id)
+                );
+            }
+            out.push_str("</ul>");
+        }
+        let quotes: Vec<usize> = data.coded_to(&theme.id).collect();
+        let label = format!("All {}", counted(quotes.len(), "quote"));
+        out.push_str(&drill(data, &quotes, &label, Some(&theme.id), listed));
+        out.push_str("</section>\n");
+    }
+}
+
+fn heat_map(
+    out: &mut String,
+    report: &Report,
+    data: &Dataset<'_>,
+    matrix: &Matrix,
+    listed: &mut BTreeSet<usize>,
+) {
     let attribute = escape(&matrix.attribute);
     let value = |r: usize, c: usize| -> f64 {
         let cell = matrix.cells[r][c];
@@ -150,12 +223,13 @@ fn heat_map(out: &mut String, report: &Report, data: &Dataset<'_>, matrix: &Matr
         let _ = write!(out, "<th>{}</th>", escape(column));
     }
     out.push_str("<th>total</th></tr></thead><tbody>");
+    let mut cells_listed = String::new();
     for (r, theme) in matrix.rows.iter().enumerate() {
         let _ = write!(
             out,
             "<tr><th title=\"{}\">{}</th>",
-            escape(report.theme_name(theme)),
-            escape(theme)
+            escape(theme),
+            escape(report.theme_name(theme))
         );
         for (c, column) in matrix.columns.iter().enumerate() {
             let cell = matrix.cells[r][c];
@@ -172,7 +246,16 @@ fn heat_map(out: &mut String, report: &Report, data: &Dataset<'_>, matrix: &Matr
             let body = if cell.quotes == 0 {
                 "<span class=\"zero\">·</span>".to_string()
             } else {
-                drill(data, &quotes, &label, Some(theme))
+                // The cell links to its quotes, listed under the table at full width.
+                let id = anchor(&format!("cell-{}", matrix.attribute), &format!("{r}-{c}"));
+                let _ = write!(
+                    cells_listed,
+                    "<section class=\"cell-quotes\" id=\"{id}\"><h3>{} · {attribute}: {}</h3>{}<p><a href=\"#heatmap-{attribute}\">Back to the table</a></p></section>",
+                    escape(report.theme_name(theme)),
+                    escape(column),
+                    quote_links(data, &sorted(data, &quotes, Some(theme)), listed)
+                );
+                format!("<a class=\"cell\" href=\"#{id}\">{}</a>", escape(&label))
             };
             let _ = write!(
                 out,
@@ -195,7 +278,7 @@ fn heat_map(out: &mut String, report: &Report, data: &Dataset<'_>, matrix: &Matr
     }
     let _ = writeln!(
         out,
-        "<td>{}</td></tr></tbody></table></div></section>",
+        "<td>{}</td></tr></tbody></table></div>{cells_listed}</section>",
         matrix.total
     );
 }
@@ -205,13 +288,15 @@ fn co_occurrence(out: &mut String, report: &Report) {
     if pairs.is_empty() {
         return;
     }
-    out.push_str("<section id=\"co-occurrence\"><h2>Themes coded together</h2><table><thead><tr><th>theme</th><th>theme</th><th>quotes</th></tr></thead><tbody>");
+    out.push_str("<section id=\"co-occurrence\"><h2>Themes coded together</h2><table class=\"pairs\"><thead><tr><th>theme</th><th>coded with</th><th>quotes</th></tr></thead><tbody>");
     for (a, b, n) in pairs {
         let _ = write!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{n}</td></tr>",
+            "<tr><td title=\"{}\">{}</td><td title=\"{}\">{}</td><td>{n}</td></tr>",
             escape(a),
-            escape(b)
+            escape(report.theme_name(a)),
+            escape(b),
+            escape(report.theme_name(b))
         );
     }
     out.push_str("</tbody></table></section>\n");
@@ -221,11 +306,8 @@ fn quote_id<'d>(data: &'d Dataset<'_>, i: usize) -> &'d str {
     data.quote(i).map_or("", |q| q.id.as_str())
 }
 
-/// A count that opens onto the quotes behind it, best first for `theme`.
-fn drill(data: &Dataset<'_>, quotes: &[usize], label: &str, theme: Option<&str>) -> String {
-    if quotes.is_empty() {
-        return escape(label);
-    }
+/// `quotes` best first for `theme` (ties by id), else as given.
+fn sorted(data: &Dataset<'_>, quotes: &[usize], theme: Option<&str>) -> Vec<usize> {
     let mut ordered = quotes.to_vec();
     if let Some(theme) = theme {
         ordered.sort_by(|&a, &b| {
@@ -235,32 +317,105 @@ fn drill(data: &Dataset<'_>, quotes: &[usize], label: &str, theme: Option<&str>)
                 .then_with(|| quote_id(data, a).cmp(quote_id(data, b)))
         });
     }
-    let mut out = format!(
-        "<details class=\"drill\"><summary>{}</summary><ul>",
-        escape(label)
-    );
-    for quote in ordered
-        .iter()
-        .take(MAX_LISTED)
-        .filter_map(|&i| data.quote(i))
-    {
-        let who = quote.attribution();
+    ordered
+}
+
+/// A count that opens onto the quotes behind it, best first for `theme`.
+fn drill(
+    data: &Dataset<'_>,
+    quotes: &[usize],
+    label: &str,
+    theme: Option<&str>,
+    listed: &mut BTreeSet<usize>,
+) -> String {
+    if quotes.is_empty() {
+        return escape(label);
+    }
+    format!(
+        "<details class=\"drill\"><summary>{}</summary>{}</details>",
+        escape(label),
+        quote_links(data, &sorted(data, quotes, theme), listed)
+    )
+}
+
+/// Links to the first [`MAX_LISTED`] of `quotes` in the quote list, each with who said it
+/// and its first words; the quotes linked are added to `listed`.
+fn quote_links(data: &Dataset<'_>, quotes: &[usize], listed: &mut BTreeSet<usize>) -> String {
+    let mut out = String::from("<ul class=\"refs\">");
+    for &i in quotes.iter().take(MAX_LISTED) {
+        let Some(quote) = data.quote(i) else {
+            continue;
+        };
+        listed.insert(i);
         let _ = write!(
             out,
-            "<li><q>{}</q> <span class=\"who\">{} · {}</span></li>",
-            escape(&quote.text),
-            escape(&who),
+            "<li><a href=\"#{}\">{}</a> <span class=\"who\">{} · {}</span></li>",
+            anchor("q", &quote.id),
+            emphasised(&teaser(&quote.text)),
+            escape(&quote.attribution()),
             escape(&quote.id)
         );
     }
-    if ordered.len() > MAX_LISTED {
+    if quotes.len() > MAX_LISTED {
         let _ = write!(
             out,
             "<li class=\"more\">and {} more</li>",
-            ordered.len() - MAX_LISTED
+            quotes.len() - MAX_LISTED
         );
     }
-    out.push_str("</ul></details>");
+    out.push_str("</ul>");
+    out
+}
+
+/// Every quote a drill-down links to, once, in dataset order.
+fn quote_list(out: &mut String, data: &Dataset<'_>, listed: &BTreeSet<usize>) {
+    if listed.is_empty() {
+        return;
+    }
+    out.push_str("<section id=\"quotes\"><h2>Quotes</h2><ol class=\"quotes\">");
+    for quote in listed.iter().filter_map(|&i| data.quote(i)) {
+        let _ = write!(
+            out,
+            "<li id=\"{}\"><q>{}</q> <span class=\"who\">{} · {}</span></li>",
+            anchor("q", &quote.id),
+            emphasised(&quote.text),
+            escape(&quote.attribution()),
+            escape(&quote.id)
+        );
+    }
+    out.push_str("</ol></section>\n");
+}
+
+/// The first words of a quote, with an ellipsis when there are more.
+fn teaser(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= TEASER_WORDS {
+        return words.join(" ");
+    }
+    format!("{}…", words[..TEASER_WORDS].join(" "))
+}
+
+/// A theme name short enough for a chart label.
+fn shortened(name: &str) -> String {
+    if name.chars().count() <= LONGEST_LABEL {
+        return name.to_string();
+    }
+    let cut: String = name.chars().take(LONGEST_LABEL - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// An element id for `name` under `prefix`, the same for the same name and different for
+/// different ones: letters, digits, `-`, `.` and `:` as they are, anything else as `_` and
+/// its code point.
+fn anchor(prefix: &str, name: &str) -> String {
+    let mut out = format!("{prefix}-");
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | ':') {
+            out.push(c);
+        } else {
+            let _ = write!(out, "_{:x}_", c as u32);
+        }
+    }
     out
 }
 
@@ -292,20 +447,115 @@ fn legend(max: f64, normalised: bool, unit: &str) -> String {
     )
 }
 
-/// Escapes text for HTML content and attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#111;background:#fff}header,main{max-width:1200px;margin:0 auto;padding:0 1.2rem}h1{margin:1.2rem 0 .3rem}h2{margin-top:2rem;border-bottom:1px solid #ccc}.summary{color:#444}table{border-collapse:collapse;margin:.6rem 0;font-size:.86rem}th,td{border:1px solid #ddd;padding:.25rem .45rem;vertical-align:top}th{background:#f4f4f4;text-align:left}td{text-align:right}.frequency td:first-child,.pairs td{text-align:left}.pairs td:last-child{text-align:right}.scroll{overflow-x:auto}.heatmap td{min-width:3.2rem}.heatmap tr.total td,.heatmap td.total{font-weight:600;background:#f4f4f4}.zero{color:#999}details.drill summary{cursor:pointer;font-weight:600}ul.refs{margin:.3rem 0;padding-left:1.1rem;max-width:52rem;text-align:left;font-weight:400}ul.refs li,ul.top li,ol.quotes li{margin:.3rem 0}a.cell{color:inherit;font-weight:600}.cell-quotes{display:none;border:1px solid #1f4e8c;padding:.2rem .8rem;margin:.6rem 0}.cell-quotes:target{display:block}ol.quotes li:target{background:#fff3b0}.theme h3{margin-bottom:.1rem}.who{color:#555;font-size:.8rem}#frequency-chart .label,#frequency-chart .value,#frequency-chart .axis{font-size:12px;fill:#222}#frequency-chart .bar{fill:hsl(212,60%,40%)}.legend-scale text{font-size:11px;fill:#333}footer{margin:2rem 0;color:#444;font-size:.85rem}";
 
-const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#111;background:#fff}header,main{max-width:1200px;margin:0 auto;padding:0 1.2rem}h1{margin:1.2rem 0 .3rem}h2{margin-top:2rem;border-bottom:1px solid #ccc}.summary{color:#444}table{border-collapse:collapse;margin:.6rem 0;font-size:.86rem}th,td{border:1px solid #ddd;padding:.25rem .45rem;vertical-align:top}th{background:#f4f4f4;text-align:left}td{text-align:right}.frequency td:nth-child(2),.frequency td:first-child{text-align:left}.scroll{overflow-x:auto}.heatmap td{min-width:3.2rem}.heatmap tr.total td,.heatmap td.total{font-weight:600;background:#f4f4f4}.zero{color:#999}details.drill summary{cursor:pointer;font-weight:600}details.drill[open]{text-align:left;background:#fff!important;color:#111!important}details.drill ul{margin:.3rem 0;padding-left:1.1rem;max-width:34rem;text-align:left;font-weight:400}details.drill li{margin:.3rem 0}.who{color:#555;font-size:.8rem}#frequency-chart .label,#frequency-chart .value,#frequency-chart .axis{font-size:12px;fill:#222}#frequency-chart .bar{fill:hsl(212,60%,40%)}.legend-scale text{font-size:11px;fill:#333}footer{margin:2rem 0;color:#444;font-size:.85rem}";
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::Filter;
+    use crate::report::ReportOptions;
+    use verbatim_model::{Codebook, Coding, Origin, Quote};
+
+    const CODEBOOK: &str = "[codebook]\nid = \"t\"\nname = \"T\"\n\
+        [[category]]\nid = \"c\"\nname = \"Challenges\"\n\
+        [[theme]]\nid = \"c.fatigue\"\ncategory = \"c\"\nname = \"Staff fatigue\"\n\
+        [[theme]]\nid = \"c.money\"\ncategory = \"c\"\nname = \"Money worries\"\n";
+
+    fn page() -> String {
+        let quote = |id: &str, area: &str, text: &str| Quote {
+            speaker: Some(format!("Speaker {id}")),
+            area: Some(area.to_string()),
+            ..Quote::new(id, "a.md", text)
+        };
+        let quotes = vec![
+            quote(
+                "a:1",
+                "Wigan",
+                "We were *really* tired and the budget was gone.",
+            ),
+            quote("a:2", "Leeds", "Everyone was exhausted."),
+            quote(
+                "a:3",
+                "Wigan",
+                "The money ran out in May and nobody in the county could tell us when it would come back.",
+            ),
+        ];
+        let coding = |quote: &str, theme: &str| Coding {
+            quote: quote.into(),
+            theme: theme.into(),
+            score: Some(1.0),
+            origin: Origin::Auto,
+            coder: None,
+            evidence: Vec::new(),
+        };
+        let codings = vec![
+            coding("a:1", "c.fatigue"),
+            coding("a:1", "c.money"),
+            coding("a:2", "c.fatigue"),
+            coding("a:3", "c.money"),
+        ];
+        let codebook = Codebook::from_toml_str(CODEBOOK, "codebook.toml").expect("codebook");
+        let data = Dataset::new(&quotes, &codings, Some(&codebook), &Filter::default());
+        let options = ReportOptions {
+            by: vec!["area".into()],
+            ..ReportOptions::default()
+        };
+        html(&Report::new(&data, &options), &data)
+    }
+
+    #[test]
+    fn people_read_names_and_the_markdown_has_its_html_match() {
+        let page = page();
+        assert!(
+            page.contains("class=\"label\">Staff fatigue</text>"),
+            "chart labels"
+        );
+        assert!(
+            page.contains("<th title=\"c.money\">Money worries</th>"),
+            "heat map rows"
+        );
+        assert!(page.contains("<section id=\"categories\"><h2>Categories</h2>"));
+        assert!(
+            page.contains("<td>Challenges</td><td>3</td>"),
+            "categories table"
+        );
+        assert!(page.contains("<ul class=\"top\">"), "top quotes");
+        assert!(
+            page.contains("<th>theme</th><th>coded with</th>"),
+            "co-occurrence"
+        );
+        assert!(page.contains("<em>really</em>"), "Markdown emphasis");
+        assert!(!page.contains("*really*"));
+    }
+
+    #[test]
+    fn each_quote_is_written_once_and_cells_link_to_their_quotes() {
+        let page = page();
+        let full = "could tell us when it would come back.";
+        assert_eq!(
+            page.matches(full).count(),
+            2,
+            "its theme's top quotes and the list"
+        );
+        let teaser = "The money ran out in May and nobody in the county could tell us…";
+        assert_eq!(page.matches(teaser).count(), 2, "its links: theme and cell");
+        assert_eq!(page.matches("<li id=\"q-a:3\">").count(), 1);
+        // The Wigan money cell links to a section under the table listing its quotes.
+        let cell = "href=\"#cell-area-1-1\"";
+        assert!(page.contains(cell), "{page}");
+        let section = page
+            .split("<section class=\"cell-quotes\" id=\"cell-area-1-1\">")
+            .nth(1)
+            .expect("the cell's section");
+        let section = &section[..section.find("</section>").expect("end")];
+        assert!(section.contains("href=\"#q-a:1\"") && section.contains("href=\"#q-a:3\""));
+        assert!(!section.contains("q-a:2"));
+    }
+
+    #[test]
+    fn anchors_tell_names_apart_and_keep_to_safe_characters() {
+        assert_eq!(anchor("q", "leeds ceo:4"), "q-leeds_20_ceo:4");
+        assert_ne!(anchor("q", "a b"), anchor("q", "a_b"));
+        assert_eq!(anchor("q", "a\"><script>"), "q-a_22__3e__3c_script_3e_");
+    }
+}

@@ -29,6 +29,7 @@
 mod agree;
 mod dataset;
 mod html;
+mod html_text;
 mod markdown;
 mod memo;
 mod reliability;
@@ -43,7 +44,8 @@ pub use agree::{
 pub use dataset::{
     ATTRIBUTES, COUNTING_RULES, Counted, Dataset, Filter, NO_VALUE, ThemeInfo, attribute_value,
 };
-pub use html::{escape, html};
+pub use html::html;
+pub use html_text::escape;
 pub use markdown::{markdown, markdown_summary};
 pub use memo::Memo;
 pub use reliability::{
@@ -54,4 +56,4 @@ pub use stats::{
     Cell, CoOccurrence, Frequency, Matrix, TopQuote, category_frequency, co_occurrence, matrix,
     theme_frequency, top_quotes,
 };
-pub use table::{tidy_csv, wide_csv};
+pub use table::{frequency_csv, matrix_csv, tidy_csv, wide_csv};

@@ -31,7 +31,9 @@ pub fn markdown(report: &Report) -> String {
     }
     let pairs = report.top_pairs(15);
     if !pairs.is_empty() {
-        out.push_str("\n## Themes coded together\n\n| theme | theme | quotes |\n|---|---|---:|\n");
+        out.push_str(
+            "\n## Themes coded together\n\n| theme | coded with | quotes |\n|---|---|---:|\n",
+        );
         for (a, b, n) in pairs {
             let _ = writeln!(out, "| {a} | {b} | {n} |");
         }
@@ -51,14 +53,6 @@ pub fn markdown(report: &Report) -> String {
         }
         let _ = writeln!(out, "\n### {}: {}\n", theme.id, theme.name);
         for quote in quotes {
-            let who: Vec<&str> = [
-                quote.speaker.as_deref(),
-                quote.role.as_deref(),
-                quote.area.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
             let score = quote
                 .score
                 .map_or("manual".to_string(), |s| format!("{s:.2}"));
@@ -66,7 +60,7 @@ pub fn markdown(report: &Report) -> String {
                 out,
                 "> {}\n>\n> — {} ({}, {score})\n",
                 cell(&quote.text),
-                who.join(", "),
+                quote.attribution(),
                 quote.id
             );
         }

@@ -226,6 +226,21 @@ pub struct TopQuote {
     pub area: Option<String>,
 }
 
+impl TopQuote {
+    /// Who said it: speaker, role and area, those known, joined by commas.
+    pub fn attribution(&self) -> String {
+        [
+            self.speaker.as_deref(),
+            self.role.as_deref(),
+            self.area.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+}
+
 /// The `limit` best quotes of each theme: highest score first, ties by id.
 pub fn top_quotes(data: &Dataset<'_>, limit: usize) -> BTreeMap<String, Vec<TopQuote>> {
     data.themes

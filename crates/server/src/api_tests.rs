@@ -110,6 +110,10 @@ async fn bad_parameters_are_json_errors() {
         ("/api/search?q=%ZZ", "bad escape"),
         ("/api/search?q=(((((", ""),
         ("/api/report?by=nonsense", "nonsense"),
+        ("/api/search?sectr=police", "did you mean sector"),
+        ("/api/search?speaker=Ann&speaker=Bo", "Bo"),
+        ("/api/report.csv?table=nonsense", "nonsense"),
+        ("/api/search.csv?page=2", "page"),
     ] {
         let (status, answer) = call(&app, "GET", uri, None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {answer}");
@@ -143,8 +147,115 @@ async fn a_quote_comes_with_its_context_codes_and_memos() {
             .is_some_and(|c| c.iter().any(|c| c["theme"] == "challenge.money"))
     );
     assert_eq!(answer["memos"][0]["text"], "cuts since 2010");
+    let money = answer["codes"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["theme"] == "challenge.money"))
+        .expect("the money code");
+    assert_eq!(money["name"], "Money");
+    assert!(
+        money["evidence"].as_array().is_some_and(|e| e
+            .iter()
+            .any(|e| e.as_str().is_some_and(|e| e.contains("budget")))),
+        "{money}"
+    );
+    let source = &answer["source"];
+    assert_eq!(source["name"], "ann.txt");
+    assert_eq!(
+        source["quote"], "The budget is gone and we are tired of cuts.",
+        "the span marked in its source"
+    );
+    assert!(
+        source["before"]
+            .as_str()
+            .is_some_and(|b| b.ends_with("Ann: ")),
+        "{source}"
+    );
+    assert!(
+        source["after"]
+            .as_str()
+            .is_some_and(|a| a.contains("volunteers")),
+        "{source}"
+    );
     let (status, _) = call(&app, "GET", "/api/quote/ann:99", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn facets_take_several_values_and_count_without_their_own() {
+    let (_dir, project) = project();
+    let (app, _) = app(project, false);
+    let uri = "/api/search?theme=challenge.money&theme=challenge.fatigue&speaker=Ann";
+    let (status, answer) = call(&app, "GET", uri, None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["total"], 2, "{answer}");
+    let (_, money) = call(&app, "GET", "/api/search?theme=challenge.money", None).await;
+    assert_eq!(money["total"], 1);
+    // The theme facet leaves the theme filter out: fatigue still shows what it would add.
+    assert_eq!(money["facets"]["theme"]["challenge.fatigue"], 2, "{money}");
+    assert_eq!(money["facets"]["category"]["challenge"], 2, "{money}");
+}
+
+#[tokio::test]
+async fn a_theme_page_has_its_counts_and_best_quotes() {
+    let (_dir, project) = project();
+    let (app, _) = app(project, false);
+    let (status, theme) = call(&app, "GET", "/api/theme/challenge.fatigue", None).await;
+    assert_eq!(status, StatusCode::OK, "{theme}");
+    assert_eq!(theme["name"], "Fatigue");
+    assert_eq!(theme["quotes"], 2);
+    assert_eq!(theme["by"]["area"], json!({"(none)": 2}));
+    assert_eq!(theme["top"].as_array().map(Vec::len), Some(2));
+    let (status, answer) = call(&app, "GET", "/api/theme/challenge.fatige", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        answer["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("challenge.fatigue"))
+    );
+}
+
+/// A GET answered as text, with its content type.
+async fn text(app: &axum::Router, uri: &str) -> (StatusCode, String, String) {
+    let request = Request::builder()
+        .uri(uri)
+        .body(Body::empty())
+        .expect("request");
+    let response = app.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, kind, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn the_current_view_downloads_as_csv() {
+    let (_dir, project) = project();
+    let (app, _) = app(project, false);
+    let (status, kind, csv) = text(&app, "/api/search.csv?q=tired").await;
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    assert!(kind.starts_with("text/csv"), "{kind}");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[0].starts_with("quote,score,speaker,role"), "{csv}");
+    assert!(csv.contains("challenge.fatigue;challenge.money"), "{csv}");
+    let (status, _, csv) = text(&app, "/api/report.csv?table=speaker").await;
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    assert_eq!(
+        csv,
+        "theme,name,Ann,total\nchallenge.fatigue,Fatigue,2,2\nchallenge.money,Money,1,1\n"
+    );
+    let (_, _, csv) = text(&app, "/api/report.csv").await;
+    assert!(csv.starts_with("theme,name,category,quotes"), "{csv}");
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 //! under the project's lock, so that two sessions never lose each other's decisions.
 
 use verbatim_model::{
-    Codebook, Coding, Decision, ManualCoding, Origin, Quote, QuoteTable, Target, unknown_name,
+    Codebook, Decision, ManualCoding, Origin, Quote, QuoteTable, Target, unknown_name,
 };
 
 use super::anchor::char_slice;
@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::observer::Observer;
 use crate::read::{ReadOptions, SourceReader};
 use crate::sources::{SourceFile, list_sources};
-use crate::state::{QuoteLines, StateLock, StatePaths, refresh};
+use crate::state::{QuoteLines, StateLock, StatePaths, refresh, source_codings};
 
 /// What a decision is about, as the user names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -363,20 +363,7 @@ impl<'p> Session<'p> {
         else {
             return Ok(false);
         };
-        let path = StatePaths::of(self.project).codings;
-        let (from, to) = entry.coding_bytes;
-        let mut bytes = vec![0; usize::try_from(to.saturating_sub(from)).unwrap_or(0)];
-        let read = std::fs::File::open(&path).and_then(|mut file| {
-            use std::io::{Read, Seek};
-            file.seek(std::io::SeekFrom::Start(from))?;
-            file.read_exact(&mut bytes)
-        });
-        read.map_err(|source| Error::Io {
-            what: format!("{}: cannot read", path.display()),
-            source,
-        })?;
-        let lines: Vec<Coding> =
-            verbatim_model::read_jsonl_str(&String::from_utf8_lossy(&bytes), &path)?;
+        let lines = source_codings(&StatePaths::of(self.project), entry)?;
         Ok(lines
             .iter()
             .any(|c| c.quote == quote && c.theme == theme && c.origin != Origin::Manual))

@@ -5,13 +5,35 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use verbatim_model::{Code, Coding, Origin, QuoteTable, read_jsonl_str, write_atomic_file};
+use verbatim_model::{
+    Code, Coding, Origin, QuoteTable, SourceEntry, read_jsonl_str, write_atomic_file,
+};
 
 use super::paths::StatePaths;
 use super::plan::Plan;
 use super::sink::{Sink, append_in_place};
 use crate::error::{Error, IoContext, Result};
 use crate::observer::Observer;
+
+/// The automatic and suggested codings of one source, as the last run wrote them (with
+/// their evidence, which the quote table does not keep), read from its byte range of the
+/// codings file.
+pub fn source_codings(paths: &StatePaths, entry: &SourceEntry) -> Result<Vec<Coding>> {
+    let (from, to) = entry.coding_bytes;
+    let length = usize::try_from(to.saturating_sub(from))
+        .map_err(|_| Error::Internal("a source's codings larger than memory".into()))?;
+    let mut bytes = vec![0; length];
+    let read = File::open(&paths.codings).and_then(|mut file| {
+        use std::io::Seek;
+        file.seek(std::io::SeekFrom::Start(from))?;
+        file.read_exact(&mut bytes)
+    });
+    read.io_context(|| format!("{}: cannot read", paths.codings.display()))?;
+    Ok(read_jsonl_str(
+        &String::from_utf8_lossy(&bytes),
+        &paths.codings,
+    )?)
+}
 
 /// Manual codings: from the start of the codings file when the old table says where they
 /// end, else from the whole file (warning of a last line cut short).

@@ -40,7 +40,7 @@ use verbatim_model::{
 };
 use verbatim_semantic::Embedder;
 
-pub use codings_file::manual_codings;
+pub use codings_file::{manual_codings, source_codings};
 pub use columns::{TABLE_COLUMNS, column_value, table_of};
 pub use ingest::{IngestedProject, ingest_project};
 pub(crate) use lock::StateLock;
