@@ -10,6 +10,7 @@ mod codebook_cmd;
 mod coding_cmd;
 mod context;
 mod eval_cmd;
+mod exchange_cmd;
 mod explain_cmd;
 mod failure;
 mod generate_cmd;
@@ -81,6 +82,10 @@ enum Command {
     Review(review_cmd::ReviewArgs),
     /// A local web app for reading and coding the project, with a JSON API.
     Serve(serve_cmd::ServeArgs),
+    /// Write the codebook for other QDA tools (REFI-QDA .qdc).
+    Export(exchange_cmd::ExportArgs),
+    /// Read a codebook from other QDA tools (REFI-QDA .qdc) into codebook TOML.
+    Import(exchange_cmd::ImportArgs),
     /// Write a deterministic synthetic interview round (for benchmarks).
     #[command(hide = true)]
     Generate(generate_cmd::GenerateArgs),
@@ -157,6 +162,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Memo(args) => coding_cmd::run_memo(&context, &args),
         Command::Review(args) => review_cmd::run(&context, &args),
         Command::Serve(args) => serve_cmd::run(&context, &args),
+        Command::Export(args) => exchange_cmd::run_export(&context, &args),
+        Command::Import(args) => exchange_cmd::run_import(&context, &args),
         Command::Text(args) => text_cmd::run(&context, &args),
         Command::Generate(args) => generate_cmd::run(&context, &args),
         Command::Roster(args) => roster_cmd::run(&context, &args),
