@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Load check of `verbatim serve` (issue 17): a generated project of N quotes (default
 100,000), served on localhost, and C concurrent clients (default 200) each sending one
-search from a fixed list; prints the latency percentiles. Localhost only, bounded.
+search from a fixed list, every other one with facet filters (a theme, two areas, a
+sector) as a reader clicking facets sends; prints the latency percentiles. Localhost only,
+bounded.
 
     python3 benches/serve-load.py [--quotes 100000] [--clients 200] [--binary PATH]
 """
@@ -41,8 +43,17 @@ def main():
             base = line.split()[1]
             assert base.startswith("http://127.0.0.1:"), line
 
+            import json
+            with urllib.request.urlopen(f"{base}api/search?q=council", timeout=60) as answer:
+                facets = json.load(answer)["facets"]
+            top = lambda name, n: sorted(facets[name], key=lambda v: -facets[name][v])[:n]
+            filters = [("theme", t) for t in top("theme", 1)] + \
+                [("area", a) for a in top("area", 2) if a != "(none)"] + \
+                [("sector", s) for s in top("sector", 1) if s != "(none)"]
+
             def search(i):
-                query = urllib.parse.urlencode({"q": QUERIES[i % len(QUERIES)]})
+                pairs = [("q", QUERIES[i % len(QUERIES)])] + (filters if i % 2 else [])
+                query = urllib.parse.urlencode(pairs)
                 start = time.perf_counter()
                 try:
                     with urllib.request.urlopen(f"{base}api/search?{query}", timeout=60) as answer:
