@@ -123,20 +123,23 @@ fn describe(theme: &Theme) -> String {
     parts.join("\n\n")
 }
 
-/// A description split back into description, include and exclude.
+/// A description split back into description, include and exclude: the text after the
+/// last `Exclude: ` paragraph, then after the last `Include: ` paragraph before it, then the
+/// rest, so that writing what was read gives the same text again.
 fn undescribe(text: &str) -> (Option<String>, Option<String>, Option<String>) {
-    let (mut description, mut include, mut exclude) = (Vec::new(), None, None);
-    for paragraph in text.split("\n\n") {
-        if let Some(rest) = paragraph.strip_prefix(INCLUDE) {
-            include = Some(rest.to_string());
-        } else if let Some(rest) = paragraph.strip_prefix(EXCLUDE) {
-            exclude = Some(rest.to_string());
-        } else {
-            description.push(paragraph);
+    fn split_off<'t>(text: &'t str, prefix: &str) -> (&'t str, Option<String>) {
+        let marker = format!("\n\n{prefix}");
+        if let Some(at) = text.rfind(&marker) {
+            return (&text[..at], Some(text[at + marker.len()..].to_string()));
+        }
+        match text.strip_prefix(prefix) {
+            Some(rest) => ("", Some(rest.to_string())),
+            None => (text, None),
         }
     }
-    let description = description.join("\n\n");
-    let description = (!description.trim().is_empty()).then(|| description.trim().to_string());
+    let (rest, exclude) = split_off(text, EXCLUDE);
+    let (rest, include) = split_off(rest, INCLUDE);
+    let description = (!rest.trim().is_empty()).then(|| rest.to_string());
     (description, include, exclude)
 }
 
@@ -279,14 +282,16 @@ pub(crate) fn codebook_of(
     }
     let ungrouped: Vec<&CodeNode> = ungrouped.into_iter().filter(|c| c.codable).collect();
     if !ungrouped.is_empty() {
+        // A group may already be called that: the id is told apart like any other.
+        let category = ids.unique(UNGROUPED.to_string());
         categories.push(Category {
-            id: UNGROUPED.to_string(),
+            id: category.clone(),
             name: "Uncategorised".to_string(),
             description: Some("Codes that were not in any group".to_string()),
             cues: Vec::new(),
         });
         for code in ungrouped {
-            themes.push(ids.theme(code, UNGROUPED));
+            themes.push(ids.theme(code, &category));
         }
     }
     let info = match known {
@@ -516,6 +521,64 @@ mod tests {
             ]
         );
         assert_eq!(codebook.codebook.id, "other");
+    }
+
+    #[test]
+    fn descriptions_split_the_way_they_are_written() {
+        for text in [
+            "Worn out",
+            "Worn out\n\nInclude: tired\n\nExclude: ill",
+            "Include: tired",
+            "Exclude: ill\n\nInclude: tired",
+            " Include: a",
+            "a\n\n\nInclude: b",
+            "x\n\nExclude: a\n\nExclude: b",
+            "Include: a\n\nInclude: b\n\nExclude: ",
+        ] {
+            let (description, include, exclude) = undescribe(text);
+            let theme = Theme {
+                description: description.clone(),
+                include: include.clone(),
+                exclude: exclude.clone(),
+                ..read_codebook(
+                    "<CodeBook><Codes><Code guid=\"aaaaaaaa-0000-4000-8000-000000000001\" name=\"A\"/></Codes></CodeBook>",
+                    "t.qdc",
+                    None,
+                )
+                .expect("read")
+                .themes[0]
+                    .clone()
+            };
+            assert_eq!(
+                undescribe(&describe(&theme)),
+                (description, include, exclude),
+                "{text:?}"
+            );
+        }
+        assert_eq!(
+            undescribe("Worn out\n\nInclude: tired\n\nExclude: ill"),
+            (
+                Some("Worn out".into()),
+                Some("tired".into()),
+                Some("ill".into())
+            )
+        );
+    }
+
+    #[test]
+    fn a_group_named_like_the_ungrouped_codes_stays_apart() {
+        let qdc = "<CodeBook><Codes>\
+            <Code guid=\"aaaaaaaa-0000-4000-8000-000000000001\" name=\"Uncategorised\" isCodable=\"false\">\
+              <Code guid=\"aaaaaaaa-0000-4000-8000-000000000002\" name=\"A\" isCodable=\"true\"/>\
+            </Code>\
+            <Code guid=\"aaaaaaaa-0000-4000-8000-000000000003\" name=\"B\" isCodable=\"true\"/>\
+            </Codes></CodeBook>";
+        let codebook = read_codebook(qdc, "u.qdc", None).expect("read");
+        let ids: Vec<&str> = codebook.categories.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["uncategorised", "uncategorised-2"]);
+        let written = write_codebook(&codebook).expect("written");
+        let again = read_codebook(&written, "w.qdc", Some(&codebook)).expect("reads back");
+        assert_eq!(again.themes, codebook.themes);
     }
 
     #[test]
