@@ -271,8 +271,7 @@ pub async fn theme(
                 .collect();
             quotes.push(hit(searchable.quote(row)?, score, themes));
         }
-        let within = |rows: &std::collections::BTreeMap<String, usize>| rows.clone();
-        let mut by = json!({"area": within(&answer.by_area)});
+        let mut by = json!({"area": answer.by_area});
         for (name, counts) in &answer.by_attribute {
             if name != "speaker" {
                 by[name] = json!(counts);
