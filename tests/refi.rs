@@ -103,7 +103,7 @@ fn hostile_or_wrong_files_are_clear_errors_and_write_nothing() {
         ("entities.qdc", "entities.qdc: line 2: a DOCTYPE"),
         ("project.qdc", "not a REFI <CodeBook>"),
         ("broken.qdc", "without a valid guid"),
-        ("whole.qdpx", "whole REFI project"),
+        ("whole.qdpx", "whole.qdpx: not a ZIP archive"),
         ("missing.qdc", "missing.qdc: cannot read"),
     ] {
         let output = verbatim(dir.path(), &["import", file]);

@@ -48,6 +48,34 @@ impl Speaker {
         }
     }
 
+    /// Sets the roster column `column` (`name`, `aliases` as `;`-separated names, `role`,
+    /// `organisation`, `area`, `sector`, or any other as a free attribute) to `value`,
+    /// trimmed; an empty value leaves an optional column unset.
+    pub fn set(&mut self, column: &str, value: &str) {
+        let value = value.trim();
+        let optional = (!value.is_empty()).then(|| value.to_string());
+        match column {
+            "name" => self.name = value.to_string(),
+            "aliases" => {
+                self.aliases = value
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string)
+                    .collect();
+            }
+            "role" => self.role = optional,
+            "organisation" => self.organisation = optional,
+            "area" => self.area = optional,
+            "sector" => self.sector = optional,
+            other => {
+                if let Some(value) = optional {
+                    self.attributes.insert(other.to_string(), value);
+                }
+            }
+        }
+    }
+
     fn handles(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
     }
@@ -196,28 +224,7 @@ impl Roster {
             let mut speaker = Speaker::named("");
             speaker.line = line;
             for (header, value) in headers.iter().zip(record.iter()) {
-                let value = value.trim();
-                let optional = (!value.is_empty()).then(|| value.to_string());
-                match header.as_str() {
-                    "name" => speaker.name = value.to_string(),
-                    "aliases" => {
-                        speaker.aliases = value
-                            .split(';')
-                            .map(str::trim)
-                            .filter(|a| !a.is_empty())
-                            .map(str::to_string)
-                            .collect();
-                    }
-                    "role" => speaker.role = optional,
-                    "organisation" => speaker.organisation = optional,
-                    "area" => speaker.area = optional,
-                    "sector" => speaker.sector = optional,
-                    other => {
-                        if let Some(value) = optional {
-                            speaker.attributes.insert(other.to_string(), value);
-                        }
-                    }
-                }
+                speaker.set(header, value);
             }
             if speaker.name.is_empty() {
                 return Err(Error::parse(path, line, "roster row has an empty name"));

@@ -45,6 +45,9 @@ pub enum Error {
     /// The index or a codebook rule.
     #[error(transparent)]
     Coder(#[from] verbatim_coder::CoderError),
+    /// A REFI-QDA file that cannot be read or written.
+    #[error(transparent)]
+    Refi(#[from] verbatim_refi::RefiError),
     /// A bug in Verbatim, not a problem with the input.
     #[error("internal error: {0}")]
     Internal(String),

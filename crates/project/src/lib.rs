@@ -39,6 +39,7 @@ mod codebook;
 mod config;
 pub mod embeddings;
 mod error;
+pub mod exchange;
 mod explain;
 mod facets;
 pub mod manual;

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use verbatim_model::{Category, Codebook, CodebookInfo, Rule, Theme};
 
 use crate::error::RefiError;
+use crate::exchange::Note;
 use crate::guid::{normal_guid, stable_guid};
 use crate::xml::{Node, XmlReader, attribute, escape};
 
@@ -48,14 +49,20 @@ pub fn write_codebook(codebook: &Codebook) -> Result<String, RefiError> {
         "<CodeBook xmlns=\"{NAMESPACE}\" origin=\"Verbatim {}\">\n<Codes>",
         env!("CARGO_PKG_VERSION")
     );
-    write_codes(&mut out, codebook, 1);
+    write_codes(&mut out, codebook, &BTreeMap::new(), 1);
     out.push_str("</Codes>\n</CodeBook>\n");
     Ok(out)
 }
 
 /// The `<Code>` elements of `codebook`, indented from `depth`: each category with its
-/// themes, then any theme whose category the codebook does not list.
-pub(crate) fn write_codes(out: &mut String, codebook: &Codebook, depth: usize) {
+/// themes, then any theme whose category the codebook does not list. A theme with notes
+/// refers to them (the notes themselves are the project's to write).
+pub(crate) fn write_codes(
+    out: &mut String,
+    codebook: &Codebook,
+    notes: &BTreeMap<String, Vec<Note>>,
+    depth: usize,
+) {
     let pad = "  ".repeat(depth);
     for (i, category) in codebook.categories.iter().enumerate() {
         let themes: Vec<&Theme> = (codebook.themes.iter())
@@ -79,7 +86,7 @@ pub(crate) fn write_codes(out: &mut String, codebook: &Codebook, depth: usize) {
             );
         }
         for theme in themes {
-            write_theme(out, codebook, theme, colour, depth + 1);
+            write_theme(out, codebook, theme, (colour, notes), depth + 1);
         }
         let _ = writeln!(out, "{pad}</Code>");
     }
@@ -89,12 +96,25 @@ pub(crate) fn write_codes(out: &mut String, codebook: &Codebook, depth: usize) {
         .iter()
         .filter(|t| !listed.contains(t.category.as_str()))
     {
-        write_theme(out, codebook, theme, PALETTE[PALETTE.len() - 1], depth);
+        write_theme(
+            out,
+            codebook,
+            theme,
+            (PALETTE[PALETTE.len() - 1], notes),
+            depth,
+        );
     }
 }
 
-fn write_theme(out: &mut String, codebook: &Codebook, theme: &Theme, colour: &str, depth: usize) {
+fn write_theme(
+    out: &mut String,
+    codebook: &Codebook,
+    theme: &Theme,
+    (colour, notes): (&str, &BTreeMap<String, Vec<Note>>),
+    depth: usize,
+) {
     let pad = "  ".repeat(depth);
+    let notes = notes.get(&theme.id).map_or(&[][..], Vec::as_slice);
     let _ = write!(
         out,
         "{pad}<Code guid=\"{}\" name=\"{}\" isCodable=\"true\" color=\"{colour}\"",
@@ -102,15 +122,22 @@ fn write_theme(out: &mut String, codebook: &Codebook, theme: &Theme, colour: &st
         escape(&theme.name)
     );
     let description = describe(theme);
-    if description.is_empty() {
+    if description.is_empty() && notes.is_empty() {
         out.push_str("/>\n");
-    } else {
+        return;
+    }
+    out.push_str(">\n");
+    if !description.is_empty() {
         let _ = writeln!(
             out,
-            ">\n{pad}  <Description>{}</Description>\n{pad}</Code>",
+            "{pad}  <Description>{}</Description>",
             escape(&description)
         );
     }
+    for note in notes {
+        let _ = writeln!(out, "{pad}  <NoteRef targetGUID=\"{}\"/>", note.guid);
+    }
+    let _ = writeln!(out, "{pad}</Code>");
 }
 
 /// A theme's description, then its `include` and `exclude` guidance as paragraphs that
@@ -150,6 +177,8 @@ pub(crate) struct CodeNode {
     pub(crate) name: String,
     pub(crate) codable: bool,
     pub(crate) description: Option<String>,
+    /// GUIDs of the notes the code refers to.
+    pub(crate) notes: Vec<String>,
     pub(crate) children: Vec<CodeNode>,
 }
 
@@ -177,8 +206,17 @@ pub(crate) fn read_codes(reader: &mut XmlReader<'_>) -> Result<Vec<CodeNode>, Re
                     name: name.trim().to_string(),
                     codable: matches!(codable.trim(), "true" | "1"),
                     description: None,
+                    notes: Vec::new(),
                     children: Vec::new(),
                 });
+            }
+            Node::Open { name, attributes } if name == "NoteRef" && !in_description => {
+                if let (Some(code), Some(target)) = (
+                    stack.last_mut(),
+                    attribute(&attributes, "targetGUID").and_then(normal_guid),
+                ) {
+                    code.notes.push(target);
+                }
             }
             Node::Open { name, .. } if name == "Description" => in_description = true,
             Node::Close { name } if name == "Description" => in_description = false,
@@ -240,7 +278,7 @@ pub fn read_codebook(
     let stem = std::path::Path::new(file)
         .file_stem()
         .map_or("imported".to_string(), |s| s.to_string_lossy().into_owned());
-    Ok(codebook_of(&codes, &stem, file, known))
+    Ok(codebook_of(&codes, &stem, file, known).codebook)
 }
 
 /// The codebook a tree of codes makes: top-level codes holding codes are categories,
@@ -252,8 +290,18 @@ pub(crate) fn codebook_of(
     name: &str,
     file: &str,
     known: Option<&Codebook>,
-) -> Codebook {
+) -> ReadCodes {
     let mut ids = KnownIds::of(known);
+    let mut by_guid: BTreeMap<String, String> = BTreeMap::new();
+    let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut groups: BTreeSet<String> = BTreeSet::new();
+    let mut take = |theme: Theme, code: &CodeNode, themes: &mut Vec<Theme>| {
+        by_guid.insert(code.guid.clone(), theme.id.clone());
+        if !code.notes.is_empty() {
+            notes.insert(theme.id.clone(), code.notes.clone());
+        }
+        themes.push(theme);
+    };
     let mut categories: Vec<Category> = Vec::new();
     let mut themes: Vec<Theme> = Vec::new();
     let mut ungrouped: Vec<&CodeNode> = Vec::new();
@@ -267,16 +315,20 @@ pub(crate) fn codebook_of(
             id: category.clone(),
             name: code.name.clone(),
             description: code.description.clone().filter(|d| !d.trim().is_empty()),
-            cues: Vec::new(),
+            cues: ids.cues.get(&code.guid).cloned().unwrap_or_default(),
         });
         if code.codable {
-            themes.push(ids.theme(code, &category));
+            take(ids.theme(code, &category), code, &mut themes);
+        } else {
+            groups.insert(code.guid.clone());
         }
         let mut below: Vec<&CodeNode> = code.children.iter().rev().collect();
         while let Some(child) = below.pop() {
             below.extend(child.children.iter().rev());
             if child.codable {
-                themes.push(ids.theme(child, &category));
+                take(ids.theme(child, &category), child, &mut themes);
+            } else {
+                groups.insert(child.guid.clone());
             }
         }
     }
@@ -291,7 +343,7 @@ pub(crate) fn codebook_of(
             cues: Vec::new(),
         });
         for code in ungrouped {
-            themes.push(ids.theme(code, &category));
+            take(ids.theme(code, &category), code, &mut themes);
         }
     }
     let info = match known {
@@ -303,18 +355,37 @@ pub(crate) fn codebook_of(
             version: None,
         },
     };
-    Codebook {
-        codebook: info,
-        categories,
-        themes,
-        merged: Vec::new(),
+    ReadCodes {
+        codebook: Codebook {
+            codebook: info,
+            categories,
+            themes,
+            merged: Vec::new(),
+        },
+        by_guid,
+        notes,
+        groups,
     }
+}
+
+/// A codebook read from a tree of codes, with what a project's codings need to name
+/// its themes.
+pub(crate) struct ReadCodes {
+    pub(crate) codebook: Codebook,
+    /// Theme id of each codable code, by GUID.
+    pub(crate) by_guid: BTreeMap<String, String>,
+    /// GUIDs of the notes on each theme, by theme id.
+    pub(crate) notes: BTreeMap<String, Vec<String>>,
+    /// GUIDs of codes that are not codable (groups).
+    pub(crate) groups: BTreeSet<String>,
 }
 
 /// Ids for codes: the known codebook's where a GUID is one it exports, else from names,
 /// told apart when two names give the same id.
 struct KnownIds {
     categories: BTreeMap<String, String>,
+    /// The cues of known categories, by GUID: REFI has no place for them.
+    cues: BTreeMap<String, Vec<Rule>>,
     themes: BTreeMap<String, Theme>,
     taken: BTreeSet<String>,
 }
@@ -323,12 +394,14 @@ impl KnownIds {
     fn of(known: Option<&Codebook>) -> Self {
         let mut ids = KnownIds {
             categories: BTreeMap::new(),
+            cues: BTreeMap::new(),
             themes: BTreeMap::new(),
             taken: BTreeSet::new(),
         };
         if let Some(codebook) = known {
             for category in &codebook.categories {
                 let guid = category_guid(codebook, &category.id);
+                ids.cues.insert(guid.clone(), category.cues.clone());
                 ids.categories.insert(guid, category.id.clone());
             }
             for theme in &codebook.themes {

@@ -1,6 +1,8 @@
 //! REFI-QDA exchange: the interchange standard NVivo, ATLAS.ti, MAXQDA and QualCoder read
 //! and write. This crate turns a Verbatim codebook into a REFI codebook (`.qdc`, XML in
-//! the `urn:QDA-XML:codebook:1.0` namespace) and reads one back.
+//! the `urn:QDA-XML:codebook:1.0` namespace) and reads one back, and writes and reads
+//! whole projects (`.qdpx`: a ZIP of `project.qde` and the sources' texts) as
+//! [`ProjectExchange`] values, which the engine builds from and turns into projects.
 //!
 //! A `.qdc` holds codes nested in codes, each with a GUID, a name, a description and a
 //! colour. Verbatim writes each category as a code that is not codable, holding its themes
@@ -31,11 +33,21 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod archive;
 mod codebook;
 mod error;
+mod exchange;
 mod guid;
+mod qde_read;
+mod qde_write;
 mod xml;
 
+pub use archive::{
+    MOST_ENTRIES, MOST_RATIO, MOST_UNPACKED, VERBATIM_FOLDER, read_qdpx, write_qdpx,
+};
 pub use codebook::{read_codebook, write_codebook};
 pub use error::RefiError;
-pub use guid::stable_guid;
+pub use exchange::{Case, Coding, Counts, Note, ProjectExchange, Selection, TextSource, User};
+pub use guid::{normal_guid, stable_guid};
+pub use qde_read::{ArchiveFiles, read_qde};
+pub use qde_write::write_qde;
