@@ -25,7 +25,7 @@ CARGO_FUZZ_VERSION=${CARGO_FUZZ_VERSION:-0.13.2}
 # long campaigns.
 FUZZ_CODEGEN_UNITS=${FUZZ_CODEGEN_UNITS:-16}
 
-all_targets=(turns vtt srt docx docx_xml reports roster codebook config codings decisions search table qdc)
+all_targets=(turns vtt srt docx docx_xml reports roster codebook config codings decisions search table qdc qdpx)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all_targets[@]}"); fi
 
 # The longest input each target is given (libFuzzer's -max_len), in bytes.
@@ -85,6 +85,7 @@ seed decisions fuzz/seeds/decisions/*
 seed search fuzz/seeds/search/*
 seed table .verbatim/table.bin fuzz/seeds/table/*
 seed qdc fuzz/seeds/qdc/*
+seed qdpx fuzz/seeds/qdpx/*
 # The XML inside each Word document, for the target that wraps its input in a zip.
 mkdir -p "$seeds/docx_xml"
 python3 - "$seeds/docx_xml" corpus/*.docx tests/fixtures/*.docx tests/exports/*.docx <<'PY'

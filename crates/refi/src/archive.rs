@@ -49,7 +49,17 @@ pub fn write_qdpx(project: &ProjectExchange) -> Result<Vec<u8>, RefiError> {
     };
     add("project.qde", write_qde(project).as_bytes())?;
     for source in &project.sources {
-        add(&plain_text_entry(source).0, source.text.as_bytes())?;
+        // Readers drop a byte order mark, so a text that starts with U+FEFF gets one
+        // in front of it and keeps its own.
+        let mark = if source.text.starts_with('\u{feff}') {
+            "\u{feff}"
+        } else {
+            ""
+        };
+        add(
+            &plain_text_entry(source).0,
+            format!("{mark}{}", source.text).as_bytes(),
+        )?;
         if let (Some((entry, _)), Some((_, bytes))) = (rich_text_entry(source), &source.rich) {
             add(&entry, bytes)?;
         }
@@ -277,6 +287,14 @@ mod tests {
         assert_eq!(back, expected);
         let span: String = back.sources[0].text.chars().skip(9).take(21).collect();
         assert_eq!(span, "Café staff are tired.");
+    }
+
+    #[test]
+    fn a_project_without_a_name_reads_back() {
+        let project = ProjectExchange::default();
+        let bytes = write_qdpx(&project).expect("test archive");
+        let back = read_qdpx(&bytes, "nameless.qdpx", None).expect("test archive");
+        assert_eq!((back.name.as_str(), back.sources.len()), ("", 0));
     }
 
     const QDE: &[u8] = b"<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"p\"/>";

@@ -41,6 +41,8 @@ pub fn read_qde(
         notes: BTreeMap::new(),
         skip_until: None,
         open_note: None,
+        text_chars: 0,
+        root_seen: false,
         text: String::new(),
     };
     state.read()?;
@@ -74,6 +76,10 @@ struct State<'a> {
     skip_until: Option<usize>,
     /// The note being read.
     open_note: Option<String>,
+    /// Chars in the text of the source being read.
+    text_chars: usize,
+    /// Whether the root element was read.
+    root_seen: bool,
     /// Character data of the innermost element.
     text: String,
 }
@@ -88,6 +94,7 @@ impl State<'_> {
                             "the root element is <{name}>, not a REFI <Project>"
                         )));
                     }
+                    self.root_seen = true;
                     self.text.clear();
                     if self.skip_until.is_none() && self.open(&name, &attributes)? {
                         continue; // read up to its close already
@@ -106,8 +113,13 @@ impl State<'_> {
                 Node::Text(text) => self.text.push_str(&text),
             }
         }
-        if self.path.is_empty() && self.project.name.is_empty() && self.codes.is_none() {
+        if !self.root_seen {
             return Err(self.content("no <Project> element"));
+        }
+        if let Some(open) = self.path.last() {
+            return Err(self.reader.error(format!(
+                "the document ends inside <{open}>: the file is cut short"
+            )));
         }
         Ok(())
     }
@@ -271,6 +283,7 @@ impl State<'_> {
                 if let Some(source) = self.project.sources.last_mut()
                     && source.text.is_empty()
                 {
+                    self.text_chars = text.chars().count();
                     source.text = text;
                 }
             }
@@ -311,6 +324,7 @@ impl State<'_> {
             .map(str::to_string)
             .or_else(|| plain.map(|p| file_name(p).to_string()))
             .unwrap_or_else(|| guid.clone());
+        self.text_chars = text.chars().count();
         self.project.sources.push(TextSource {
             guid,
             name,
@@ -334,8 +348,8 @@ impl State<'_> {
         };
         let (start, end) = (position("startPosition")?, position("endPosition")?);
         let source = self.project.sources.last();
-        let length = source.map_or(0, |s| s.text.chars().count());
-        if start > end || end > length {
+        let length = self.text_chars;
+        if start > end || end > length || source.is_none() {
             return Err(self.reader.error(format!(
                 "selection {guid} spans characters {start}-{end}, but its source \"{}\" has {length}",
                 source.map_or("", |s| s.name.as_str())
@@ -362,7 +376,7 @@ impl State<'_> {
             source.selections.push(Selection {
                 guid: stable_guid("whole-source", &guid),
                 start: 0,
-                end: source.text.chars().count(),
+                end: self.text_chars,
                 ..Selection::default()
             });
         }

@@ -52,6 +52,9 @@ pub fn export_project(
     for file in &files {
         sources.push(text_source(project, file, &reader, &mut exchange)?);
     }
+    let lengths: Lengths = (sources.iter())
+        .map(|s| (s.name.clone(), s.text.chars().count()))
+        .collect();
     let mut users = Users::default();
     let mut manual = ManualFile::load(project)?.codings;
     let quotes: Vec<QuoteSpan> = (coded.quotes.iter())
@@ -60,7 +63,12 @@ pub fn export_project(
     crate::manual::place::anchor_quote_ids(&mut manual, &quotes);
     let mut left: Vec<&ManualCoding> = Vec::new();
     for decision in &manual {
-        if !place_decision(decision, &mut sources, &mut exchange, &mut users) {
+        if !place_decision(
+            decision,
+            (&mut sources, &lengths),
+            &mut exchange,
+            &mut users,
+        ) {
             left.push(decision);
         }
     }
@@ -73,9 +81,13 @@ pub fn export_project(
                 .iter()
                 .filter(|c| c.origin == Origin::Auto)
             {
-                let Some(selection) =
-                    selection_at(&mut sources, &quote.source, quote.start, quote.end)
-                else {
+                let Some(selection) = selection_at(
+                    &mut sources,
+                    &lengths,
+                    &quote.source,
+                    quote.start,
+                    quote.end,
+                ) else {
                     continue;
                 };
                 add_coding(
@@ -188,7 +200,7 @@ impl Users {
 /// Puts a decision where REFI holds it; false when REFI has no place for it.
 fn place_decision(
     decision: &ManualCoding,
-    sources: &mut [TextSource],
+    (sources, lengths): (&mut [TextSource], &Lengths),
     exchange: &mut ProjectExchange,
     users: &mut Users,
 ) -> bool {
@@ -220,7 +232,7 @@ fn place_decision(
             }
             let key = format!("{source}/{start}/{end}/{theme}");
             let notes = decision.memo.iter().map(|m| note(&key, m)).collect();
-            let Some(selection) = selection_at(sources, source, start, end) else {
+            let Some(selection) = selection_at(sources, lengths, source, start, end) else {
                 return false;
             };
             let coder = user.clone().unwrap_or_default();
@@ -244,7 +256,7 @@ fn place_decision(
                 return false;
             };
             let memo = note(&format!("{source}/{start}/{end}"), text);
-            match selection_at(sources, source, start, end) {
+            match selection_at(sources, lengths, source, start, end) {
                 Some(selection) => {
                     selection.notes.push(memo);
                     true
@@ -281,16 +293,20 @@ fn place_decision(
     }
 }
 
+/// Each source's text length in chars, by name, counted once.
+type Lengths = BTreeMap<String, usize>;
+
 /// The selection of `start..end` in `source` (made on first use); `None` when the
 /// source is not exported or the span is not inside its text.
 fn selection_at<'s>(
     sources: &'s mut [TextSource],
+    lengths: &Lengths,
     source: &str,
     start: usize,
     end: usize,
 ) -> Option<&'s mut Selection> {
     let found = sources.iter_mut().find(|s| s.name == source)?;
-    if start > end || end > found.text.chars().count() {
+    if start > end || end > lengths.get(source).copied().unwrap_or(0) {
         return None;
     }
     let at = match (found.selections.iter()).position(|s| s.start == start && s.end == end) {
