@@ -208,6 +208,28 @@ fn the_bundled_project_goes_out_and_back_with_identical_codings() {
         "{}",
         stderr(&refused)
     );
+    // A folder holding a file the import would write is left as it was.
+    let mine = target.path().join("mine/corpus");
+    fs::create_dir_all(&mine).expect("folder");
+    fs::write(mine.join("nwl-ccg.txt"), "my own notes").expect("write");
+    let refused = verbatim(
+        target.path(),
+        &["import", archive.to_str().expect("path"), "--out", "mine"],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("corpus/nwl-ccg.txt"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(
+        fs::read_to_string(mine.join("nwl-ccg.txt")).expect("read"),
+        "my own notes"
+    );
+    assert!(
+        !target.path().join("mine/verbatim.toml").exists(),
+        "nothing written"
+    );
 }
 
 fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {

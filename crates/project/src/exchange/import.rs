@@ -69,15 +69,6 @@ pub fn import_project(
     file: &str,
     force: bool,
 ) -> Result<Imported> {
-    if folder.join(CONFIG_FILE).exists() && !force {
-        return Err(Error::Invalid(format!(
-            "{}: already holds a project ({CONFIG_FILE}); give --force to write over its \
-             files, or name another folder",
-            folder.display()
-        )));
-    }
-    std::fs::create_dir_all(folder)
-        .io_context(|| format!("{}: cannot create", folder.display()))?;
     let counts = exchange.counts();
     let mut imported = Imported {
         folder: folder.to_path_buf(),
@@ -90,6 +81,8 @@ pub fn import_project(
         skipped: exchange.skipped.clone(),
         ..Imported::default()
     };
+    // Everything is made in memory first: a problem found half way writes nothing.
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut taken: BTreeSet<String> = [CONFIG_FILE, ROSTER_FILE, CODEBOOK_FILE, CODINGS_FILE]
         .iter()
         .map(|s| s.to_lowercase())
@@ -97,33 +90,29 @@ pub fn import_project(
     let mut written: Vec<(String, &TextSource)> = Vec::new();
     for source in &exchange.sources {
         let (path, bytes, note) = source_file(exchange, source, &mut taken)?;
-        if let Some(note) = note {
-            imported.skipped.push(note);
-        }
-        write_inside(folder, &path, &bytes)?;
+        imported.skipped.extend(note);
+        files.push((path.clone(), bytes));
         written.push((path, source));
     }
     let has_roster = !exchange.cases.is_empty();
     if has_roster {
         let roster = roster_of(exchange, &folder.join(ROSTER_FILE))?;
-        write_inside(folder, ROSTER_FILE, roster.to_csv_string().as_bytes())?;
+        files.push((ROSTER_FILE.into(), roster.to_csv_string().into_bytes()));
     }
     let toml = exchange.codebook.to_toml_string()?;
     let header = format!(
         "# Imported by `verbatim import` from {file}. Themes that came without Verbatim rules\n\
          # have one, their name as a phrase: edit the rules before coding with them.\n\n"
     );
-    write_inside(folder, CODEBOOK_FILE, format!("{header}{toml}").as_bytes())?;
-
+    files.push((CODEBOOK_FILE.into(), format!("{header}{toml}").into_bytes()));
     let (decisions, automatic) = decisions_of(exchange, &written, file)?;
     imported.automatic = automatic;
     imported.decisions = decisions.len();
     if !decisions.is_empty() {
-        write_inside(
-            folder,
-            CODINGS_FILE,
-            manual_codings_text(&decisions).as_bytes(),
-        )?;
+        files.push((
+            CODINGS_FILE.into(),
+            manual_codings_text(&decisions).into_bytes(),
+        ));
     }
     let settings = match exchange.extras.get(SETTINGS) {
         Some(bytes) => toml::from_str::<ReadingSettings>(&String::from_utf8_lossy(bytes))
@@ -131,7 +120,40 @@ pub fn import_project(
         None => ReadingSettings::default(),
     };
     let config = project_file(exchange, &written, has_roster, &settings, file);
-    write_inside(folder, CONFIG_FILE, config.as_bytes())?;
+    files.push((CONFIG_FILE.into(), config.into_bytes()));
+
+    if !force {
+        let there: Vec<&str> = (files.iter())
+            .filter(|(path, _)| folder.join(path).exists())
+            .map(|(path, _)| path.as_str())
+            .collect();
+        if !there.is_empty() {
+            let shown: Vec<&str> = there.iter().take(3).copied().collect();
+            let project = if there.contains(&CONFIG_FILE) {
+                " already holds a project, and"
+            } else {
+                ""
+            };
+            return Err(Error::Invalid(format!(
+                "{}:{project} {} of the files to import exist there ({}{}); give --force \
+                 to write over them, or name another folder",
+                folder.display(),
+                there.len(),
+                shown.join(", "),
+                if there.len() > shown.len() {
+                    ", ..."
+                } else {
+                    ""
+                }
+            )));
+        }
+    }
+    std::fs::create_dir_all(folder)
+        .io_context(|| format!("{}: cannot create", folder.display()))?;
+    // The configuration last: a folder cut short by a failing disk is not yet a project.
+    for (path, bytes) in &files {
+        write_inside(folder, path, bytes)?;
+    }
     Ok(imported)
 }
 
