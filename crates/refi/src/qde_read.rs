@@ -226,11 +226,13 @@ impl State<'_> {
                 ));
                 self.skip_until = Some(self.path.len());
             }
-            ("PlainTextSelection", "TextSource") => self.open_selection(attributes)?,
-            ("Coding", "PlainTextSelection" | "TextSource") => {
+            ("PlainTextSelection", "TextSource") if self.in_source() => {
+                self.open_selection(attributes)?;
+            }
+            ("Coding", "PlainTextSelection" | "TextSource") if self.in_source() => {
                 self.open_coding(attributes, parent == "TextSource")?;
             }
-            ("CodeRef", "Coding") => self.code_ref(attributes)?,
+            ("CodeRef", "Coding") if self.in_source() => self.code_ref(attributes)?,
             ("NoteRef", _) => {
                 if let Some(target) = attribute(attributes, "targetGUID").and_then(normal_guid)
                     && let Some(owner) = self.note_owner(&parent)
@@ -293,7 +295,7 @@ impl State<'_> {
                     note.text = text;
                 }
             }
-            ("Coding", "PlainTextSelection" | "TextSource") => {
+            ("Coding", "PlainTextSelection" | "TextSource") if self.in_source() => {
                 let selection = self.current_selection();
                 if let Some(selection) = selection
                     && selection.codings.last().is_some_and(|c| c.theme.is_empty())
@@ -441,6 +443,13 @@ impl State<'_> {
         self.project.sources.last_mut()?.selections.last_mut()
     }
 
+    /// True inside a text source of the project's `<Sources>` (a note is a text source
+    /// too, and may hold selections of its own, which are not the project's codings).
+    fn in_source(&self) -> bool {
+        self.path.get(1).is_some_and(|p| p == "Sources")
+            && self.path.get(2).is_some_and(|p| p == "TextSource")
+    }
+
     fn note_owner(&self, parent: &str) -> Option<NoteOwner> {
         let source = self.project.sources.len().checked_sub(1);
         let selection =
@@ -448,8 +457,10 @@ impl State<'_> {
         match parent {
             "Project" => Some(NoteOwner::Project),
             "TextSource" if self.path.len() == 3 => source.map(NoteOwner::Source),
-            "PlainTextSelection" => Some(NoteOwner::Selection(source?, selection?)),
-            "Coding" => {
+            "PlainTextSelection" if self.in_source() => {
+                Some(NoteOwner::Selection(source?, selection?))
+            }
+            "Coding" if self.in_source() => {
                 let (s, n) = (source?, selection?);
                 let coding = self.project.sources[s].selections[n]
                     .codings
@@ -461,6 +472,9 @@ impl State<'_> {
         }
     }
 
+    /// The archive's file for a path as tools write it: `internal://<file>` (REFI),
+    /// a bare file name, or a `relative://`/`absolute://` path whose file was put in
+    /// `sources/` all the same.
     fn archive_file(&self, path: &str) -> Option<&Vec<u8>> {
         let inner = path
             .strip_prefix("internal://")
@@ -470,17 +484,23 @@ impl State<'_> {
         self.files
             .get(&format!("sources/{key}"))
             .or_else(|| self.files.get(&key))
+            .or_else(|| {
+                let file = file_name(&key);
+                self.files.get(&format!("sources/{file}"))
+            })
     }
 
     fn archive_text(&self, path: &str, what: &str) -> Result<String, RefiError> {
-        if path.contains("://") && !path.starts_with("internal://") {
-            return Err(self.reader.error(format!(
-                "{what}: its text is outside the archive ({path}); export it with its sources embedded"
-            )));
-        }
         let bytes = self.archive_file(path).ok_or_else(|| {
-            self.reader
-                .error(format!("{what}: its text {path} is not in the archive"))
+            let outside = path.contains("://") && !path.starts_with("internal://");
+            self.reader.error(if outside {
+                format!(
+                    "{what}: its text is outside the archive ({path}); export it with its \
+                     sources embedded"
+                )
+            } else {
+                format!("{what}: its text {path} is not in the archive")
+            })
         })?;
         let text = String::from_utf8(bytes.clone()).map_err(|e| {
             self.reader.error(format!(
@@ -534,3 +554,7 @@ fn file_name(path: &str) -> &str {
     let path = path.strip_prefix("internal://").unwrap_or(path);
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
+
+#[cfg(test)]
+#[path = "qde_read_tests.rs"]
+mod qde_read_tests;
