@@ -328,3 +328,94 @@ fn hostile_archives_are_refused_and_write_nothing_outside() {
         );
     }
 }
+
+/// `archive` as another tool would write it back: the same project, without Verbatim's
+/// own folder.
+fn without_verbatim_folder(archive: &[u8]) -> Vec<u8> {
+    let mut read = zip::ZipArchive::new(std::io::Cursor::new(archive)).expect("zip");
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    for index in 0..read.len() {
+        let mut entry = read.by_index(index).expect("entry");
+        let name = entry.name().expect("name").to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).expect("read");
+        if !name.starts_with("verbatim/") {
+            entries.push((name, bytes));
+        }
+    }
+    let borrowed: Vec<(&str, &[u8])> = entries
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    zip_of(&borrowed)
+}
+
+#[test]
+fn a_colleagues_codes_on_our_export_come_back_under_our_theme_ids() {
+    let original = bundled_copy();
+    let d = original.path();
+    let quote = coded(d)[3][0].as_str().expect("id").to_string();
+    ok(
+        d,
+        &[
+            "coding",
+            "add",
+            &quote,
+            "challenge.fatigue",
+            "--coder",
+            "kim",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "export",
+            "--format",
+            "qdpx",
+            "--out",
+            "study.qdpx",
+            "--quiet",
+        ],
+    );
+    // Kim's code lives only in the archive a tool without Verbatim's folder wrote back.
+    let theirs = without_verbatim_folder(&fs::read(d.join("study.qdpx")).expect("qdpx"));
+    fs::write(d.join("theirs.qdpx"), theirs).expect("write");
+    fs::remove_file(d.join("codings.jsonl")).expect("remove");
+
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let folder = elsewhere.path().join("theirs");
+    ok(
+        d,
+        &[
+            "import",
+            "theirs.qdpx",
+            "--out",
+            folder.to_str().expect("path"),
+            "--quiet",
+        ],
+    );
+    let lines = decisions(&folder);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let decision: Value = serde_json::from_str(&lines[0]).expect("json");
+    assert_eq!(
+        decision["theme"], "challenge.fatigue",
+        "our id, not one made from names"
+    );
+    assert_eq!(decision["coder"], "kim");
+
+    let codings = folder.join("codings.jsonl");
+    ok(
+        d,
+        &[
+            "coding",
+            "import",
+            codings.to_str().expect("path"),
+            "--quiet",
+        ],
+    );
+    let listed = ok(d, &["coding", "list", "--json", "--quiet"]);
+    assert!(
+        listed.contains(&quote) && listed.contains("\"kim\""),
+        "{listed}"
+    );
+}

@@ -180,13 +180,7 @@ pub fn run_import(context: &Context, args: &ImportArgs) -> anyhow::Result<()> {
     }
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("{shown}: cannot read as UTF-8 text"))?;
-    // Codes this project's codebook exports keep their ids and rules.
-    let known = context
-        .project
-        .as_ref()
-        .and_then(|p| load_codebook(Some(p), None).ok())
-        .map(|(codebook, _)| codebook);
-    let codebook = read_codebook(&text, &shown, known.as_ref())?;
+    let codebook = read_codebook(&text, &shown, project_codebook(context).as_ref())?;
     let out = args.out.clone().unwrap_or_else(|| default_out(&args.file));
     if out.exists() && !args.force {
         bail!(
@@ -231,7 +225,7 @@ fn import_archive(context: &Context, args: &ImportArgs) -> anyhow::Result<()> {
         bail!("{shown}: {size} bytes, more than Verbatim imports ({LARGEST_ARCHIVE} at most)");
     }
     let bytes = std::fs::read(&args.file).with_context(|| format!("{shown}: cannot read"))?;
-    let exchange = read_project_archive(&bytes, &shown)?;
+    let exchange = read_project_archive(&bytes, &shown, project_codebook(context).as_ref())?;
     let folder = args.out.clone().unwrap_or_else(|| {
         PathBuf::from(args.file.file_stem().unwrap_or_else(|| "imported".as_ref()))
     });
@@ -266,6 +260,15 @@ fn tell_imported(imported: &Imported, shown: &str) {
             imported.automatic
         );
     }
+}
+
+/// The codebook of the project the command runs in: codes it exports keep their ids and
+/// rules on import.
+fn project_codebook(context: &Context) -> Option<verbatim_model::Codebook> {
+    let project = context.project.as_ref()?;
+    load_codebook(Some(project), None)
+        .ok()
+        .map(|(codebook, _)| codebook)
 }
 
 fn default_out(file: &Path) -> PathBuf {

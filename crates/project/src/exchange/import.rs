@@ -49,10 +49,17 @@ pub struct Imported {
     pub skipped: Vec<String>,
 }
 
-/// Reads a `.qdpx` (`file` names it in messages). A Verbatim export's own codebook file
-/// gives its themes back their ids and rules.
-pub fn read_project_archive(bytes: &[u8], file: &str) -> Result<ProjectExchange> {
-    let first = read_qdpx(bytes, file, None)?;
+/// Reads a `.qdpx` (`file` names it in messages). Themes keep their ids and rules where
+/// their GUIDs are those a known codebook exports: the archive's own (a Verbatim export
+/// carries its codebook file), else `project_codebook` (the codebook of the project the
+/// import runs in, so that a colleague's codes on our own export come back under our
+/// theme ids).
+pub fn read_project_archive(
+    bytes: &[u8],
+    file: &str,
+    project_codebook: Option<&Codebook>,
+) -> Result<ProjectExchange> {
+    let first = read_qdpx(bytes, file, project_codebook)?;
     let Some(toml) = first.extras.get(CODEBOOK) else {
         return Ok(first);
     };
