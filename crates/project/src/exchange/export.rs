@@ -207,6 +207,21 @@ fn place_decision(
     if decision.orphaned || decision.nothing_applies {
         return false;
     }
+    // A span whose words are no longer those at its place (a stale anchor) is no
+    // selection; it travels as it is, beside the project.
+    if let Some(Target::Span {
+        source,
+        start,
+        end,
+        text,
+    }) = decision.target()
+    {
+        let found = sources.iter().find(|s| s.name == source);
+        let at = found.map(|s| s.text.chars().skip(start).take(end.saturating_sub(start)));
+        if !at.is_some_and(|chars| chars.eq(text.chars())) {
+            return false;
+        }
+    }
     let user = decision.coder.as_deref().map(|c| users.guid_of(c));
     let note = |key: &str, text: &str| Note {
         guid: stable_guid(
