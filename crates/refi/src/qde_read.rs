@@ -43,6 +43,7 @@ pub fn read_qde(
         open_note: None,
         text_chars: 0,
         root_seen: false,
+        made_up_guids: 0,
         text: String::new(),
     };
     state.read()?;
@@ -80,6 +81,8 @@ struct State<'a> {
     text_chars: usize,
     /// Whether the root element was read.
     root_seen: bool,
+    /// Selections and codings that came without a GUID.
+    made_up_guids: usize,
     /// Character data of the innermost element.
     text: String,
 }
@@ -139,6 +142,20 @@ impl State<'_> {
         attribute(attributes, "guid")
             .and_then(normal_guid)
             .ok_or_else(|| self.reader.error(format!("{what} without a valid guid")))
+    }
+
+    /// The GUID of a selection or coding, which nothing refers to: one is made up when
+    /// a tool left it out (and counted), while a GUID that is there must be valid.
+    fn own_guid(
+        &mut self,
+        attributes: &[(String, String)],
+        what: &str,
+    ) -> Result<String, RefiError> {
+        if attribute(attributes, "guid").is_some() {
+            return self.guid(attributes, what);
+        }
+        self.made_up_guids += 1;
+        Ok(stable_guid("made-up", &self.made_up_guids.to_string()))
     }
 
     /// Takes in an element that opens; true when it was read whole, up to its close.
@@ -338,11 +355,11 @@ impl State<'_> {
     }
 
     fn open_selection(&mut self, attributes: &[(String, String)]) -> Result<(), RefiError> {
-        let guid = self.guid(attributes, "a PlainTextSelection")?;
+        let guid = self.own_guid(attributes, "a PlainTextSelection")?;
         let position = |name: &str| -> Result<usize, RefiError> {
             let value = attribute(attributes, name)
                 .ok_or_else(|| self.reader.error(format!("selection {guid} has no {name}")))?;
-            value.trim().parse::<usize>().map_err(|_| {
+            position_of(value).ok_or_else(|| {
                 self.reader.error(format!(
                     "selection {guid}: {name} \"{value}\" is not a character position"
                 ))
@@ -373,7 +390,7 @@ impl State<'_> {
         attributes: &[(String, String)],
         whole_source: bool,
     ) -> Result<(), RefiError> {
-        let guid = self.guid(attributes, "a Coding")?;
+        let guid = self.own_guid(attributes, "a Coding")?;
         if whole_source && let Some(source) = self.project.sources.last_mut() {
             source.selections.push(Selection {
                 guid: stable_guid("whole-source", &guid),
@@ -539,6 +556,13 @@ impl State<'_> {
                 }
             }
         }
+        if self.made_up_guids > 0 {
+            project.skipped.push(format!(
+                "{} selections or codings had no guid (the standard requires one); Verbatim \
+                 gave them one",
+                self.made_up_guids
+            ));
+        }
         let loose = self.notes.len() - used.len();
         if loose > 0 {
             project
@@ -547,6 +571,18 @@ impl State<'_> {
         }
         Ok(project)
     }
+}
+
+/// A character position as tools write it: an integer, or (as some do) a decimal with
+/// nothing after the point.
+fn position_of(value: &str) -> Option<usize> {
+    let value = value.trim();
+    let whole = match value.split_once('.') {
+        Some((whole, fraction)) if fraction.bytes().all(|b| b == b'0') => whole,
+        Some(_) => return None,
+        None => value,
+    };
+    whole.parse().ok()
 }
 
 /// The last part of a path written with either slash.

@@ -81,3 +81,20 @@ fn wrong_selections_and_cut_files_are_clear() {
     let error = read_qde(&xml, "cut.qde", &ArchiveFiles::new(), None).expect_err("refused");
     assert!(error.to_string().contains("cut short"), "{error}");
 }
+
+#[test]
+fn selections_without_guids_and_decimal_positions_are_taken() {
+    let loose = SOURCE
+        .replace("guid=\"aaaaaaaa-0000-4000-8000-000000000003\" ", "")
+        .replace("startPosition=\"5\"", "startPosition=\"5.0\"");
+    let project = read(&loose, "").expect("reads");
+    assert_eq!(project.sources[0].selections[0].start, 5);
+    assert!(
+        project.skipped.iter().any(|s| s.contains("had no guid")),
+        "{:?}",
+        project.skipped
+    );
+    let half = SOURCE.replace("startPosition=\"5\"", "startPosition=\"5.5\"");
+    let error = read(&half, "").expect_err("refused").to_string();
+    assert!(error.contains("not a character position"), "{error}");
+}
