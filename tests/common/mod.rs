@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -129,4 +130,57 @@ pub fn warnings(output: &Output) -> Vec<String> {
                 })
         })
         .collect()
+}
+
+/// Runs `verbatim` and checks it fails as a user error (exit 1, no panic) with a message
+/// holding every part of `expected`.
+pub fn fails_with(dir: &Path, args: &[&str], expected: &[&str]) {
+    let output = verbatim(dir, args);
+    let message = stderr(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "exit code; stderr: {message}"
+    );
+    for part in expected {
+        assert!(message.contains(part), "`{part}` missing from: {message}");
+    }
+    assert!(!message.contains("panicked"), "{message}");
+}
+
+/// A minimal codebook with one theme `c.x`; `theme_lines` go into the theme's table
+/// (line 11 on) and `rest` after it.
+pub fn codebook_text(theme_lines: &str, rest: &str) -> String {
+    format!(
+        "[codebook]\nid = \"c\"\nname = \"c\"\n[[category]]\nid = \"c\"\nname = \"C\"\n[[theme]]\nid = \"c.x\"\ncategory = \"c\"\nname = \"X\"\n{theme_lines}{rest}"
+    )
+}
+
+/// A folder with one short transcript, `a.txt`.
+pub fn transcript_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("a.txt"),
+        "Q: How?\n\nA: Everyone is tired out.\n",
+    )
+    .expect("transcript");
+    dir
+}
+
+/// A project over `a.txt` coded with a one-theme codebook.
+pub fn coded_project() -> tempfile::TempDir {
+    let dir = transcript_dir();
+    fs::write(
+        dir.path().join("codebook.toml"),
+        codebook_text("", "[[theme.rules]]\nany = [\"tired\"]\n"),
+    )
+    .expect("codebook");
+    fs::write(
+        dir.path().join("verbatim.toml"),
+        "[project]\nsources = [\"a.txt\"]\ncodebook = \"codebook.toml\"\n",
+    )
+    .expect("config");
+    let output = verbatim(dir.path(), &["code", "--quiet"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    dir
 }
