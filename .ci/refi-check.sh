@@ -63,6 +63,31 @@ if ! cmp -s "$work/quotes.jsonl" "$work/back.jsonl"; then
 fi
 echo "refi check: the bundled project's .qdpx is valid, reads back by an independent reader, and imports to identical codings"
 
+# A published REFI reader from PyPI: qualitative-coding's `qc init --import` (it checks the
+# schema with xmlschema, then copies each source under its name and reads its codings).
+# 1.7.8 left a breakpoint() in its reader, hence PYTHONBREAKPOINT=0.
+python3 -m pip install --quiet --disable-pip-version-check --target "$work/qc" "qualitative-coding==1.7.8" 2>&1 \
+  | grep -v "dependency resolver\|dependency conflicts\|requires \|Running pip as" || true
+mkdir "$work/qc-project"
+(cd "$work/qc-project" && PYTHONBREAKPOINT=0 PYTHONPATH="$work/qc" python3 "$work/qc/bin/qc" init --import "$work/study.qdpx" > "$work/qc.log" 2>&1) \
+  || { tail -20 "$work/qc.log" >&2; echo "refi check: qc could not import our .qdpx" >&2; exit 1; }
+python3 - "$work/qc-project/qualitative_coding.sqlite3" "$work/study.qde" <<'PY'
+import sqlite3, sys, xml.etree.ElementTree as ET
+ns = "{urn:QDA-XML:project:1.0}"
+qde = ET.parse(sys.argv[2]).getroot()
+db = sqlite3.connect(sys.argv[1])
+documents = db.execute("select count(*) from document").fetchone()[0]
+coders = sorted(r[0] for r in db.execute("select name from coder"))
+lines = db.execute("select count(*) from coded_line").fetchone()[0]
+sources = len(qde.findall(f"{ns}Sources/{ns}TextSource"))
+users = sorted(u.get("name") for u in qde.iter(ns + "User"))
+if documents != sources or coders != users or lines == 0:
+    sys.exit(f"refi check: qc read {documents} documents, coders {coders}, {lines} coded lines; "
+             f"we wrote {sources} sources, users {users}")
+print(f"refi check: qc (qualitative-coding 1.7.8, from PyPI) imports our .qdpx: {documents} documents, "
+      f"coders {coders}, {lines} coded lines")
+PY
+
 # Projects other tools wrote.
 for sample in demo nvivo_project; do
   expected=$(python3 "$root/.ci/refi_project_reader.py" count "$samples/$sample.qdpx")

@@ -88,9 +88,14 @@ def check(path, project_dir, quotes_path):
             fail(f"{path}: {element.tag} refers to {target}, which is not there")
     users = {norm(u.get("guid")): u.get("name") for u in root.iter(NS + "User")}
     codes = {norm(c.get("guid")): c.get("name") for c in root.iter(NS + "Code")}
+    # Sources are named by file name; Verbatim's settings give their project paths.
+    settings = tomllib.loads(archive.read(names["verbatim/project.toml"]).decode("utf-8"))
+    paths = settings.get("source_paths", {})
     texts, spans = {}, {}
     for source in root.findall(f"{NS}Sources/{NS}TextSource"):
-        name = source.get("name")
+        if "/" in source.get("name"):
+            fail(f"{path}: source name {source.get('name')!r} is a path, not a file name")
+        name = paths.get(norm(source.get("guid")), source.get("name"))
         text = source_text(path, archive, names, source)
         texts[name] = text
         for selection in source.findall(NS + "PlainTextSelection"):

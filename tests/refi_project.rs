@@ -131,9 +131,19 @@ fn the_bundled_project_goes_out_and_back_with_identical_codings() {
         d,
         &["memo", "add", "corpus/nwl-ccg.txt", "poor audio at the end"],
     );
+    // A line written by hand, with no coder.
+    let third = &json_lines(&verbatim(d, &["code", "--json", "--quiet"]))[2];
+    let unsigned = serde_json::json!({"kind": "code", "theme": "challenge.fatigue",
+        "source": third["source"], "start": third["start"], "end": third["end"],
+        "text": third["text"]});
+    let mut file = fs::OpenOptions::new()
+        .append(true)
+        .open(d.join("codings.jsonl"))
+        .expect("codings file");
+    writeln!(file, "{unsigned}").expect("append");
     let before = coded(d);
     let before_decisions = decisions(d);
-    assert_eq!(before_decisions.len(), 6);
+    assert_eq!(before_decisions.len(), 7);
 
     let archive = d.join("study.qdpx");
     let summary: Value = serde_json::from_str(&ok(
@@ -152,6 +162,18 @@ fn the_bundled_project_goes_out_and_back_with_identical_codings() {
     .expect("summary");
     assert_eq!(summary["sources"], 12);
     assert_eq!(summary["cases"], 14);
+    let mut zip = zip::ZipArchive::new(fs::File::open(&archive).expect("qdpx")).expect("zip");
+    let mut qde = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("project.qde").expect("qde"), &mut qde)
+        .expect("read");
+    assert!(
+        qde.contains("name=\"nwl-ccg.txt\""),
+        "sources named by file name"
+    );
+    assert!(
+        qde.contains("name=\"Unsigned (no coder named)\""),
+        "every coding signed"
+    );
     let again = d.join("again.qdpx");
     ok(
         d,

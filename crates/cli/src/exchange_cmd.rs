@@ -9,7 +9,8 @@ use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
 use verbatim_model::write_atomic;
 use verbatim_project::exchange::{
-    ExportOptions, Imported, export_project, import_project, read_project_archive,
+    ExportOptions, ImportOptions, Imported, export_project, import_project, read_project_archive,
+    source_paths_by_guid,
 };
 use verbatim_project::load_codebook;
 use verbatim_refi::{read_codebook, write_codebook, write_qdpx};
@@ -229,7 +230,14 @@ fn import_archive(context: &Context, args: &ImportArgs) -> anyhow::Result<()> {
     let folder = args.out.clone().unwrap_or_else(|| {
         PathBuf::from(args.file.file_stem().unwrap_or_else(|| "imported".as_ref()))
     });
-    let imported = import_project(&exchange, &folder, &shown, args.force)?;
+    let options = ImportOptions {
+        force: args.force,
+        source_paths: match &context.project {
+            Some(project) => source_paths_by_guid(project).unwrap_or_default(),
+            None => Default::default(),
+        },
+    };
+    let imported = import_project(&exchange, &folder, &shown, &options)?;
     if args.json {
         println!("{}", serde_json::to_string(&imported)?);
     } else if !context.quiet {

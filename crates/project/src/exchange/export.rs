@@ -9,7 +9,9 @@ use verbatim_refi::{
     Case, Coding, Note, ProjectExchange, Selection, TextSource, User, stable_guid,
 };
 
-use super::extras::{AUTOMATIC_CODER, CODEBOOK, DECISIONS, ORIGINALS, ReadingSettings, SETTINGS};
+use super::extras::{
+    AUTOMATIC_CODER, CODEBOOK, DECISIONS, ORIGINALS, ReadingSettings, SETTINGS, UNSIGNED,
+};
 use crate::code::{CodeRequest, code};
 use crate::codebook::codebook_path;
 use crate::config::Project;
@@ -44,9 +46,6 @@ pub fn export_project(
     let codebook_text = std::fs::read(&codebook_file)
         .io_context(|| format!("{}: cannot read", codebook_file.display()))?;
     exchange.extras.insert(CODEBOOK.into(), codebook_text);
-    exchange
-        .extras
-        .insert(SETTINGS.into(), settings_of(project)?);
 
     let mut sources: Vec<TextSource> = Vec::new();
     for file in &files {
@@ -106,6 +105,10 @@ pub fn export_project(
         let text = verbatim_model::manual_codings_text(&owned);
         exchange.extras.insert(DECISIONS.into(), text.into_bytes());
     }
+    let paths = name_by_file(&mut sources);
+    exchange
+        .extras
+        .insert(SETTINGS.into(), settings_of(project, paths)?);
     for source in &mut sources {
         source.selections.sort_by_key(|s| (s.start, s.end));
     }
@@ -123,7 +126,39 @@ fn project_name(project: &Project) -> String {
     })
 }
 
-fn settings_of(project: &Project) -> Result<Vec<u8>> {
+/// Names each source by its file name alone (told apart as `name (2).txt` where two
+/// folders hold the same name), for tools that make a file of a source's name; gives the
+/// project paths by GUID.
+fn name_by_file(sources: &mut [TextSource]) -> BTreeMap<String, String> {
+    let mut taken = BTreeSet::new();
+    let mut paths = BTreeMap::new();
+    for source in sources {
+        let file = source
+            .name
+            .rsplit('/')
+            .next()
+            .unwrap_or(&source.name)
+            .to_string();
+        let (stem, extension) = match file.rsplit_once('.') {
+            Some((stem, extension)) if !stem.is_empty() => {
+                (stem.to_string(), format!(".{extension}"))
+            }
+            _ => (file.clone(), String::new()),
+        };
+        let name = (1..)
+            .map(|n| match n {
+                1 => file.clone(),
+                n => format!("{stem} ({n}){extension}"),
+            })
+            .find(|candidate| taken.insert(candidate.to_lowercase()))
+            .unwrap_or(file);
+        let path = std::mem::replace(&mut source.name, name);
+        paths.insert(source.guid.clone(), path);
+    }
+    paths
+}
+
+fn settings_of(project: &Project, source_paths: BTreeMap<String, String>) -> Result<Vec<u8>> {
     let config = &project.config;
     let settings = ReadingSettings {
         round: config.round.clone(),
@@ -131,6 +166,7 @@ fn settings_of(project: &Project) -> Result<Vec<u8>> {
         max_words: config.max_words,
         min_quote_words: config.min_quote_words,
         keep_smalltalk: config.keep_smalltalk,
+        source_paths,
     };
     toml::to_string(&settings)
         .map(String::into_bytes)
@@ -176,6 +212,17 @@ fn text_source(
 
 fn source_guid(name: &str) -> String {
     stable_guid("source", name)
+}
+
+/// The path of each of `project`'s sources by the GUID its export gives it: how an
+/// archive another tool wrote back from our export (naming sources by file name alone)
+/// finds this project's paths.
+pub fn source_paths_by_guid(project: &Project) -> Result<BTreeMap<String, String>> {
+    let files = list_sources(Some(project), &[], &crate::observer::Silent)?;
+    Ok(files
+        .into_iter()
+        .map(|file| (source_guid(&file.name), file.name))
+        .collect())
 }
 
 /// Users by name, each with a GUID derived from it.
@@ -250,7 +297,9 @@ fn place_decision(
             let Some(selection) = selection_at(sources, lengths, source, start, end) else {
                 return false;
             };
-            let coder = user.clone().unwrap_or_default();
+            // Readers expect every coding signed: a code without a coder is signed
+            // by a user named for that, whom import reads back as no coder.
+            let coder = user.clone().unwrap_or_else(|| users.guid_of(UNSIGNED));
             add_coding(
                 selection,
                 source,

@@ -2,6 +2,8 @@
 //! what REFI has no element for. Other tools ignore these files; Verbatim's import uses
 //! them to give back exactly the project that was exported.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// The codebook file as the project had it (rules, examples, ids): the themes in
@@ -17,6 +19,8 @@ pub const DECISIONS: &str = "decisions.jsonl";
 pub const ORIGINALS: &str = "originals/";
 /// The name of the user automatic codings are written under.
 pub const AUTOMATIC_CODER: &str = "Verbatim automatic coder";
+/// The name of the user codes without a coder are written under.
+pub const UNSIGNED: &str = "Unsigned (no coder named)";
 
 /// The project settings that change how sources read into quotes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -37,6 +41,10 @@ pub struct ReadingSettings {
     /// Small talk kept as quotes.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub keep_smalltalk: bool,
+    /// Each source's path in the project, by GUID. Sources are named by their file name
+    /// alone, as tools that make a file of each source's name expect.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub source_paths: BTreeMap<String, String>,
 }
 
 /// Source facts that are fields of a `[[project.sources]]` table; other source

@@ -3,7 +3,7 @@
 //! and a `verbatim.toml` naming them. Every path written is checked to lie inside the
 //! folder; nothing already there is replaced without `force`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use verbatim_ingest::{Format, IngestOptions, Source, source_text};
@@ -15,6 +15,7 @@ use verbatim_refi::{ProjectExchange, TextSource, read_qdpx};
 
 use super::extras::{
     AUTOMATIC_CODER, CODEBOOK, DECISIONS, ORIGINALS, ReadingSettings, SETTINGS, SOURCE_FIELDS,
+    UNSIGNED,
 };
 use crate::config::CONFIG_FILE;
 use crate::error::{Error, IoContext, Result};
@@ -68,14 +69,25 @@ pub fn read_project_archive(
     Ok(read_qdpx(bytes, file, Some(&known))?)
 }
 
-/// Writes `exchange` as a project in `folder` (made if missing). Refuses a folder that
-/// already holds a project unless `force`.
+/// How to import.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Write over files that exist.
+    pub force: bool,
+    /// Paths for sources by GUID, for an archive that names them by file name alone
+    /// (see [`super::source_paths_by_guid`]); the archive's own list comes first.
+    pub source_paths: BTreeMap<String, String>,
+}
+
+/// Writes `exchange` as a project in `folder` (made if missing). Refuses to write over
+/// any file unless `options.force`.
 pub fn import_project(
     exchange: &ProjectExchange,
     folder: &Path,
     file: &str,
-    force: bool,
+    options: &ImportOptions,
 ) -> Result<Imported> {
+    let force = options.force;
     let counts = exchange.counts();
     let mut imported = Imported {
         folder: folder.to_path_buf(),
@@ -94,9 +106,17 @@ pub fn import_project(
         .iter()
         .map(|s| s.to_lowercase())
         .collect();
+    let settings = match exchange.extras.get(SETTINGS) {
+        Some(bytes) => toml::from_str::<ReadingSettings>(&String::from_utf8_lossy(bytes))
+            .map_err(|e| Error::Invalid(format!("{file}:verbatim/{SETTINGS}: {e}")))?,
+        None => ReadingSettings::default(),
+    };
     let mut written: Vec<(String, &TextSource)> = Vec::new();
     for source in &exchange.sources {
-        let (path, bytes, note) = source_file(exchange, source, &mut taken)?;
+        let wanted = (settings.source_paths.get(&source.guid))
+            .or_else(|| options.source_paths.get(&source.guid))
+            .unwrap_or(&source.name);
+        let (path, bytes, note) = source_file(exchange, source, wanted, &mut taken)?;
         imported.skipped.extend(note);
         files.push((path.clone(), bytes));
         written.push((path, source));
@@ -121,11 +141,6 @@ pub fn import_project(
             manual_codings_text(&decisions).into_bytes(),
         ));
     }
-    let settings = match exchange.extras.get(SETTINGS) {
-        Some(bytes) => toml::from_str::<ReadingSettings>(&String::from_utf8_lossy(bytes))
-            .map_err(|e| Error::Invalid(format!("{file}:verbatim/{SETTINGS}: {e}")))?,
-        None => ReadingSettings::default(),
-    };
     let config = project_file(exchange, &written, has_roster, &settings, file);
     files.push((CONFIG_FILE.into(), config.into_bytes()));
 
@@ -169,10 +184,11 @@ pub fn import_project(
 fn source_file(
     exchange: &ProjectExchange,
     source: &TextSource,
+    wanted: &str,
     taken: &mut BTreeSet<String>,
 ) -> Result<(String, Vec<u8>, Option<String>)> {
-    let mut path = safe_path(&source.name)
-        .map_err(|why| Error::Invalid(format!("source \"{}\": {why}", source.name)))?;
+    let mut path =
+        safe_path(wanted).map_err(|why| Error::Invalid(format!("source \"{wanted}\": {why}")))?;
     let extension = extension_of(&path);
     let known = extension
         .as_deref()
@@ -344,6 +360,7 @@ fn decisions_of(
     let name_of = |user: &Option<String>| {
         user.as_deref()
             .map(|guid| exchange.user_name(guid).unwrap_or(guid).to_string())
+            .filter(|name| name != UNSIGNED)
     };
     let mut decisions = Vec::new();
     let mut skipped_automatic = 0;
@@ -432,7 +449,11 @@ fn project_file(
         out.push_str(&format!("roster = {}\n", quoted(ROSTER_FILE)));
     }
     out.push_str(&format!("codebook = {}\n", quoted(CODEBOOK_FILE)));
-    if let Ok(table) = toml::to_string(settings) {
+    let reading = ReadingSettings {
+        source_paths: Default::default(),
+        ..settings.clone()
+    };
+    if let Ok(table) = toml::to_string(&reading) {
         out.push_str(&table);
     }
     out.push_str("sources = [\n");

@@ -6,6 +6,6 @@ mod export;
 mod extras;
 mod import;
 
-pub use export::{ExportOptions, export_project};
+pub use export::{ExportOptions, export_project, source_paths_by_guid};
 pub use extras::AUTOMATIC_CODER;
-pub use import::{Imported, import_project, read_project_archive};
+pub use import::{ImportOptions, Imported, import_project, read_project_archive};
