@@ -6,53 +6,9 @@ use std::fs;
 
 use common::*;
 
-const CODEBOOK: &str = r#"[codebook]
-id = "mini"
-name = "Mini codebook"
-
-[[category]]
-id = "challenge"
-name = "Challenges"
-
-[[theme]]
-id = "challenge.fatigue"
-category = "challenge"
-name = "Fatigue"
-[[theme.rules]]
-any = ["tired", "exhausted", "worn out"]
-veto = ["tyre"]
-
-[[theme]]
-id = "challenge.money"
-category = "challenge"
-name = "Financial pressures"
-[[theme.rules]]
-any = ["budget", "funding", "money"]
-[[theme.rules]]
-near = ["cut", "grant"]
-within = 3
-weight = 2.0
-"#;
-
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    fs::write(dir.path().join("codebook.toml"), CODEBOOK).expect("codebook");
-    fs::write(
-        dir.path().join("a.txt"),
-        "Q: How are people?\n\nA: Everyone is exhausted and worn out.\n\nQ: And money?\n\nA: They cut our grant and the budget is gone.\n\nQ: Anything else?\n\nA: The new tyre depot opened, we were tired of waiting.\n",
-    )
-    .expect("transcript");
-    fs::write(
-        dir.path().join("verbatim.toml"),
-        "[project]\nsources = [\"a.txt\"]\ncodebook = \"codebook.toml\"\n",
-    )
-    .expect("config");
-    dir
-}
-
 #[test]
 fn code_ranks_themes_and_records_codings_deterministically() {
-    let dir = project();
+    let dir = mini_project();
     let run = verbatim(dir.path(), &["code", "--json", "--quiet"]);
     let again = verbatim(dir.path(), &["code", "--json", "--quiet"]);
     assert_eq!(run.stdout, again.stdout, "coding is deterministic");
@@ -115,7 +71,7 @@ fn code_ranks_themes_and_records_codings_deterministically() {
 
 #[test]
 fn manual_codings_are_kept_and_rank_first() {
-    let dir = project();
+    let dir = mini_project();
     assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
     let path = dir.path().join("codings.jsonl");
     fs::write(
@@ -140,7 +96,7 @@ fn manual_codings_are_kept_and_rank_first() {
 /// are warned about, with counts and the nearest theme, on every run, and kept.
 #[test]
 fn manual_codings_that_count_nowhere_are_warned_about() {
-    let dir = project();
+    let dir = mini_project();
     assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
     let path = dir.path().join("codings.jsonl");
     let manual = concat!(
@@ -181,12 +137,12 @@ fn manual_codings_that_count_nowhere_are_warned_about() {
 /// warning calls them lost.
 #[test]
 fn a_renamed_theme_keeps_its_manual_codings() {
-    let dir = project();
+    let dir = mini_project();
     assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
     let path = dir.path().join("codings.jsonl");
     let manual = r#"{"quote":"a:2","theme":"challenge.money","origin":"manual","coder":"jo"}"#;
     fs::write(&path, format!("{manual}\n")).expect("add manual");
-    let renamed = CODEBOOK.replace(
+    let renamed = MINI_CODEBOOK.replace(
         "id = \"challenge.money\"",
         "id = \"challenge.funding\"\nrenamed_from = \"challenge.money\"",
     );
@@ -227,8 +183,8 @@ fn a_renamed_theme_keeps_its_manual_codings() {
 /// `codebook diff` lists what moved between two codebooks, as text and as JSON.
 #[test]
 fn codebook_diff_lists_renames_additions_removals_and_changes() {
-    let dir = project();
-    let next = CODEBOOK
+    let dir = mini_project();
+    let next = MINI_CODEBOOK
         .replace(
             "id = \"challenge.money\"",
             "id = \"challenge.funding\"\nrenamed_from = \"challenge.money\"",
@@ -259,7 +215,7 @@ fn codebook_diff_lists_renames_additions_removals_and_changes() {
 
 #[test]
 fn explain_names_the_words_and_the_near_misses() {
-    let dir = project();
+    let dir = mini_project();
     let output = verbatim(dir.path(), &["explain", "a:6"]);
     let text = stdout(&output);
     assert!(output.status.success(), "{}", stderr(&output));
@@ -287,7 +243,7 @@ fn explain_names_the_words_and_the_near_misses() {
 
 #[test]
 fn codebook_check_and_show() {
-    let dir = project();
+    let dir = mini_project();
     let ok = verbatim(dir.path(), &["codebook", "check"]);
     assert!(
         stdout(&ok).contains("ok (1 categories, 2 themes, 3 rules)"),
@@ -303,7 +259,7 @@ fn codebook_check_and_show() {
         tree.contains("├─ challenge.fatigue  Fatigue (1 rule)"),
         "{tree}"
     );
-    let broken = CODEBOOK
+    let broken = MINI_CODEBOOK
         .replace("within = 3\n", "")
         .replace("id = \"challenge.money\"", "id = \"Challenge.Money\"");
     fs::write(dir.path().join("broken.toml"), broken).expect("write");
@@ -412,324 +368,9 @@ fn the_corpus_coding_agrees_with_the_answer_key() {
     assert!(top(3) >= 0.60, "top-3 agreement {:.3}", top(3));
 }
 
-/// Rewrites the project's configuration with `settings` and the test codebook.
-fn configure(dir: &std::path::Path, settings: &str) {
-    let config = format!("[project]\n{settings}codebook = \"codebook.toml\"\n");
-    fs::write(dir.join("verbatim.toml"), config).expect("config");
-}
-
-/// Rebuilds the project from scratch and checks it gives the same state files and the
-/// same answer to a search as the incremental runs did.
-fn assert_a_rebuild_gives(
-    dir: &std::path::Path,
-    files: &[Vec<u8>; 2],
-    query: &str,
-    searched: &str,
-) {
-    fs::remove_file(dir.join(".verbatim/table.bin")).expect("drop table");
-    let rebuilt = verbatim(dir, &["code"]);
-    assert!(
-        stdout(&rebuilt).contains(" 0 unchanged"),
-        "{}",
-        stdout(&rebuilt)
-    );
-    assert_eq!(
-        &state_files(dir),
-        files,
-        "incremental differs from a rebuild"
-    );
-    assert_eq!(
-        stdout(&verbatim(dir, &["search", "--json", query])),
-        searched
-    );
-}
-
-/// Runs `code` in `dir` and checks it read `read` sources and kept `unchanged`.
-fn code_reads(dir: &std::path::Path, read: usize, unchanged: usize) {
-    let coded = verbatim(dir, &["code"]);
-    assert!(coded.status.success(), "{}", stderr(&coded));
-    let summary = format!("{read} sources read, {unchanged} unchanged");
-    assert!(stdout(&coded).contains(&summary), "{}", stdout(&coded));
-}
-
-/// The state files a project run writes, as bytes.
-fn state_files(dir: &std::path::Path) -> [Vec<u8>; 2] {
-    ["quotes.jsonl", "codings.jsonl"]
-        .map(|name| fs::read(dir.join(".verbatim").join(name)).expect("state file"))
-}
-
-#[test]
-fn changed_sources_are_reread_and_the_result_equals_a_full_rebuild() {
-    let dir = project();
-    configure(dir.path(), "sources = [\"*.txt\"]\n");
-    fs::write(
-        dir.path().join("b.txt"),
-        "Q: Anything?\n\nA: Not much, the money side is fine for once.\n",
-    )
-    .expect("second transcript");
-    fs::write(
-        dir.path().join("c.txt"),
-        "Q: Staff?\n\nA: The staff are tired and the budget is thin this year.\n",
-    )
-    .expect("third transcript");
-    code_reads(dir.path(), 3, 0);
-    fs::write(
-        dir.path().join("codings.jsonl"),
-        "{\"quote\":\"c:2\",\"theme\":\"challenge.money\",\"origin\":\"manual\",\"coder\":\"jo\"}\n",
-    )
-    .expect("manual coding");
-    assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
-
-    // Nothing changed: nothing is read.
-    code_reads(dir.path(), 0, 3);
-
-    // A source added in the middle of the order, one changed, one removed.
-    fs::write(
-        dir.path().join("b2.txt"),
-        "Q: Money?\n\nA: Funding is short and everyone is exhausted by it.\n",
-    )
-    .expect("new transcript");
-    std::thread::sleep(std::time::Duration::from_millis(20));
-    fs::write(
-        dir.path().join("c.txt"),
-        "Q: Staff?\n\nA: The staff are tired and the budget is thin this year.\n\nQ: And money?\n\nA: Money is thin too, and the staff are worn out.\n",
-    )
-    .expect("changed transcript");
-    fs::remove_file(dir.path().join("b.txt")).ok();
-    let update = verbatim(dir.path(), &["code"]);
-    assert!(update.status.success(), "{}", stderr(&update));
-    let incremental = state_files(dir.path());
-    let searched = stdout(&verbatim(
-        dir.path(),
-        &["search", "--json", "exhausted OR money"],
-    ));
-    let codings = String::from_utf8(incremental[1].clone()).expect("utf-8");
-    assert!(codings.starts_with("{\"quote\":\"c:2\",\"theme\":\"challenge.money\""));
-    assert!(codings.contains("\"quote\":\"b2:"), "{codings}");
-
-    assert_a_rebuild_gives(dir.path(), &incremental, "exhausted OR money", &searched);
-}
-
-/// A new round whose files sort after every existing one: the quote file grows in place,
-/// and everything still equals a rebuild and stays valid for the next run.
-#[test]
-fn a_round_added_after_the_others_is_appended_and_equals_a_rebuild() {
-    let dir = project();
-    configure(dir.path(), "sources = [\"*.txt\"]\n");
-    let first = verbatim(dir.path(), &["code", "--quiet"]);
-    assert!(first.status.success(), "{}", stderr(&first));
-    let quotes_path = dir.path().join(".verbatim/quotes.jsonl");
-    let before = fs::read(&quotes_path).expect("quotes");
-    let inode = |path: &std::path::Path| {
-        std::os::unix::fs::MetadataExt::ino(&fs::metadata(path).expect("metadata"))
-    };
-    let file_before = inode(&quotes_path);
-    let codings_path = dir.path().join(".verbatim/codings.jsonl");
-    let codings_before = inode(&codings_path);
-    fs::write(
-        dir.path().join("z.txt"),
-        "Q: Staff?\n\nA: The staff are exhausted and the budget is thin.\n\nQ: More?\n\nA: Nothing else.\n",
-    )
-    .expect("new round");
-    code_reads(dir.path(), 1, 1);
-    let incremental = state_files(dir.path());
-    assert!(
-        incremental[0].starts_with(&before),
-        "old lines kept in place"
-    );
-    assert_eq!(inode(&quotes_path), file_before, "appended, not rewritten");
-    assert_eq!(
-        inode(&codings_path),
-        codings_before,
-        "codings appended, not rewritten"
-    );
-    assert!(incremental[0].len() > before.len());
-    code_reads(dir.path(), 0, 2);
-    let searched = stdout(&verbatim(dir.path(), &["search", "--json", "exhausted"]));
-    assert!(searched.contains("\"z:2\""), "{searched}");
-
-    assert_a_rebuild_gives(dir.path(), &incremental, "exhausted", &searched);
-}
-
-/// A new round larger than everything before it: indexing it twice (into the project's
-/// index and into its own for coding) would cost more than a rebuild, so it rebuilds.
-#[test]
-fn a_round_larger_than_the_project_rebuilds_it() {
-    let dir = project();
-    configure(dir.path(), "sources = [\"*.txt\"]\n");
-    code_reads(dir.path(), 1, 0);
-    let answer = "Q: Staff?\n\nA: The staff are exhausted and the budget is thin again.\n\n";
-    fs::write(dir.path().join("z.txt"), answer.repeat(20)).expect("large round");
-    code_reads(dir.path(), 2, 0);
-    fs::write(dir.path().join("zz.txt"), answer).expect("small round");
-    code_reads(dir.path(), 1, 2);
-}
-
-/// A run that died while appending codings leaves a last line cut short: the next run
-/// rebuilds, says so, and writes the same codings as before.
-#[test]
-fn a_codings_line_cut_short_by_a_crash_is_dropped_and_rebuilt() {
-    let dir = project();
-    let first = verbatim(dir.path(), &["code", "--quiet"]);
-    assert!(first.status.success(), "{}", stderr(&first));
-    let before = state_files(dir.path());
-    let codings = dir.path().join(".verbatim/codings.jsonl");
-    let mut torn = before[1].clone();
-    torn.extend_from_slice(b"{\"quote\":\"a:4\",\"theme\":\"chall");
-    fs::write(&codings, &torn).expect("torn codings");
-    let again = verbatim(dir.path(), &["code"]);
-    assert!(again.status.success(), "{}", stderr(&again));
-    assert!(stderr(&again).contains("incomplete"), "{}", stderr(&again));
-    assert_eq!(state_files(dir.path()), before);
-
-    fs::write(&codings, &torn).expect("torn codings");
-    let quiet = verbatim(dir.path(), &["code", "--quiet"]);
-    assert!(quiet.status.success(), "{}", stderr(&quiet));
-    assert_eq!(stderr(&quiet), "", "--quiet says nothing");
-    assert_eq!(state_files(dir.path()), before);
-}
-
-/// A new round with a file that cannot be read: the run names it and changes nothing, so
-/// the next run, with the file fixed, still adds only the new round.
-#[test]
-fn a_round_with_an_unreadable_source_leaves_the_project_as_it_was() {
-    let dir = project();
-    configure(dir.path(), "sources = [\"*.txt\", \"*.vtt\"]\n");
-    let answer = "Q: Staff?\n\nA: The staff are exhausted and the budget is thin again.\n\n";
-    // An earlier round larger than the new one, so that the new one is added, not rebuilt.
-    fs::write(dir.path().join("b.txt"), answer.repeat(17_000)).expect("earlier round");
-    let first = verbatim(dir.path(), &["code", "--quiet"]);
-    assert!(first.status.success(), "{}", stderr(&first));
-    let before = state_files(dir.path());
-    let table = fs::read(dir.path().join(".verbatim/table.bin")).expect("table");
-    // A first batch of new sources large enough to reach the quote file before the bad
-    // file, in the second batch, is met.
-    for i in 0..33 {
-        fs::write(dir.path().join(format!("y{i:02}.txt")), answer.repeat(500))
-            .expect("new transcript");
-    }
-    fs::write(dir.path().join("z.vtt"), "not captions\n").expect("bad captions");
-    let failed = verbatim(dir.path(), &["code"]);
-    assert!(!failed.status.success());
-    assert!(stderr(&failed).contains("z.vtt:1:"), "{}", stderr(&failed));
-    assert_eq!(state_files(dir.path()), before, "state files untouched");
-    assert_eq!(
-        fs::read(dir.path().join(".verbatim/table.bin")).expect("table"),
-        table
-    );
-
-    fs::write(
-        dir.path().join("z.vtt"),
-        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ann Lee>We were worn out by the end.\n",
-    )
-    .expect("fixed captions");
-    code_reads(dir.path(), 34, 2);
-    let incremental = state_files(dir.path());
-    let searched = stdout(&verbatim(dir.path(), &["search", "--json", "worn"]));
-    assert!(searched.contains("\"z:1\""), "{searched}");
-    assert_a_rebuild_gives(dir.path(), &incremental, "worn", &searched);
-}
-
-/// More sources than one batch of the streaming reader: the quote file holds every quote
-/// in file order, exactly as `ingest` gives them.
-#[test]
-fn a_round_of_many_sources_is_written_in_file_order() {
-    let dir = project();
-    configure(dir.path(), "sources = [\"round\"]\n");
-    fs::create_dir(dir.path().join("round")).expect("round folder");
-    for i in 0..100 {
-        let answer = match i % 3 {
-            0 => "Everyone is exhausted after the winter.",
-            1 => "The budget was cut again this year.",
-            _ => "We opened a new depot by the station.",
-        };
-        fs::write(
-            dir.path().join(format!("round/{i:03}.txt")),
-            format!("Q: How was it?\n\nA: Interview {i}. {answer}\n\nQ: More?\n\nA: That is all from {i}.\n"),
-        )
-        .expect("transcript");
-    }
-    let coded = verbatim(dir.path(), &["code"]);
-    assert!(coded.status.success(), "{}", stderr(&coded));
-    assert!(
-        stdout(&coded).contains("200 quotes, 67 coded"),
-        "{}",
-        stdout(&coded)
-    );
-    let [quotes, _] = state_files(dir.path());
-    let ingested = verbatim(dir.path(), &["ingest", "--json"]);
-    assert!(ingested.status.success(), "{}", stderr(&ingested));
-    let quotes = String::from_utf8(quotes).expect("utf-8");
-    assert_eq!(quotes, stdout(&ingested));
-
-    // `ingest` alone writes the project's quote file a batch at a time: the same lines.
-    fs::remove_file(dir.path().join(".verbatim/quotes.jsonl")).expect("remove quotes");
-    let summary = verbatim(dir.path(), &["ingest"]);
-    assert!(summary.status.success(), "{}", stderr(&summary));
-    assert!(
-        stdout(&summary).contains("100 files, 200 quotes"),
-        "{}",
-        stdout(&summary)
-    );
-    let rewritten = fs::read_to_string(dir.path().join(".verbatim/quotes.jsonl")).expect("quotes");
-    assert_eq!(rewritten, quotes);
-}
-
-#[test]
-fn a_roster_change_rereads_only_the_sources_whose_speakers_it_changes() {
-    let dir = project();
-    configure(
-        dir.path(),
-        "sources = [\"*.txt\"]\nroster = \"roster.csv\"\n",
-    );
-    fs::write(
-        dir.path().join("roster.csv"),
-        "name,aliases,role,organisation,area,sector\nAmy Lee,,chief executive,Wigan Council,Wigan,council\nBen Ode,,director,Leeds Trust,Leeds,health\n",
-    )
-    .expect("roster");
-    fs::write(
-        dir.path().join("a.txt"),
-        "Amy Lee: Everyone is exhausted and worn out here.\n",
-    )
-    .expect("a");
-    fs::write(
-        dir.path().join("b.txt"),
-        "Ben Ode: The budget is gone and we are tired.\n",
-    )
-    .expect("b");
-    for name in ["c", "d", "e"] {
-        let text = format!("Amy Lee: Round {name} left the whole team tired and short of money.\n");
-        fs::write(dir.path().join(format!("{name}.txt")), text).expect("more of Amy");
-    }
-    assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
-
-    // A new interviewee: neither transcript asked about her.
-    let mut roster = fs::read_to_string(dir.path().join("roster.csv")).expect("roster");
-    roster.push_str("Cara Ng,,leader,Bolton Council,Bolton,council\n");
-    fs::write(dir.path().join("roster.csv"), &roster).expect("roster grows");
-    code_reads(dir.path(), 0, 5);
-
-    // Ben moves area: only his transcript is read again.
-    fs::write(
-        dir.path().join("roster.csv"),
-        roster.replace("Leeds Trust,Leeds", "Leeds Trust,York"),
-    )
-    .expect("roster edit");
-    code_reads(dir.path(), 1, 4);
-    let incremental = state_files(dir.path());
-    assert!(String::from_utf8_lossy(&incremental[0]).contains("\"area\":\"York\""));
-    fs::remove_file(dir.path().join(".verbatim/table.bin")).expect("drop table");
-    assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
-    assert_eq!(
-        state_files(dir.path()),
-        incremental,
-        "incremental differs from a rebuild"
-    );
-}
-
 #[test]
 fn codebook_suggest_proposes_the_words_of_coded_quotes() {
-    let dir = project();
+    let dir = mini_project();
     fs::write(
         dir.path().join("jo.jsonl"),
         "{\"quote\":\"a:2\",\"theme\":\"challenge.fatigue\",\"origin\":\"manual\",\"coder\":\"jo\"}\n\
@@ -777,8 +418,8 @@ fn codebook_suggest_proposes_the_words_of_coded_quotes() {
 
 #[test]
 fn codebook_check_warns_where_a_stem_catches_another_word() {
-    let dir = project();
-    let codebook = CODEBOOK.replace(
+    let dir = mini_project();
+    let codebook = MINI_CODEBOOK.replace(
         "any = [\"budget\", \"funding\", \"money\"]",
         "any = [\"seconded\"]",
     );
@@ -802,7 +443,7 @@ fn codebook_check_warns_where_a_stem_catches_another_word() {
 
 #[test]
 fn a_manual_coding_pulls_quotes_with_its_words_toward_its_theme_without_a_model() {
-    let dir = project();
+    let dir = mini_project();
     configure(dir.path(), "sources = [\"*.txt\"]\n");
     fs::write(
         dir.path().join("b.txt"),
@@ -849,106 +490,4 @@ fn a_manual_coding_pulls_quotes_with_its_words_toward_its_theme_without_a_model(
     let files = state_files(dir.path());
     let searched = stdout(&verbatim(dir.path(), &["search", "--json", "library"]));
     assert_a_rebuild_gives(dir.path(), &files, "library", &searched);
-}
-
-/// Two runs at once on one project: the second waits for the first (and says so), both
-/// succeed, and the state equals a run alone; a temporary file left by a killed run goes.
-#[test]
-fn two_runs_at_once_both_succeed_and_leave_the_state_of_one() {
-    let dir = project();
-    configure(dir.path(), "sources = [\"*.txt\"]\n");
-    for n in 0..40 {
-        fs::write(
-            dir.path().join(format!("s{n:02}.txt")),
-            format!("Q: Staff?\n\nA: Person {n} says the staff are exhausted and the budget is gone.\n\nQ: And?\n\nA: The grant was cut again in round {n}.\n"),
-        )
-        .expect("transcript");
-    }
-    fs::create_dir_all(dir.path().join(".verbatim")).expect("state folder");
-    let leftover = dir.path().join(".verbatim/.verbatim-killed.tmp");
-    fs::write(&leftover, "half a file").expect("leftover");
-    let start = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_verbatim"))
-            .args(["code", "--quiet"])
-            .current_dir(dir.path())
-            .env("VERBATIM_MODEL", "none")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("spawn verbatim")
-    };
-    let (first, second) = (start(), start());
-    for run in [first, second] {
-        let output = run.wait_with_output().expect("run");
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    assert!(
-        !leftover.exists(),
-        "the killed run's temporary file is removed"
-    );
-    let together = state_files(dir.path());
-    let searched = stdout(&verbatim(dir.path(), &["search", "--json", "exhausted"]));
-    assert_a_rebuild_gives(dir.path(), &together, "exhausted", &searched);
-}
-
-/// While a source cannot be read, search and report answer from the last complete run
-/// (with a warning saying so); a rebuild that fails leaves the previous index in place, and
-/// a leftover half-built index is cleared by the next rebuild.
-#[test]
-fn a_failed_run_keeps_the_previous_state_usable() {
-    let dir = project();
-    configure(dir.path(), "sources = [\"*.txt\", \"*.vtt\"]\n");
-    assert!(verbatim(dir.path(), &["code", "--quiet"]).status.success());
-    let before = state_files(dir.path());
-    let searched = stdout(&verbatim(dir.path(), &["search", "--json", "exhausted"]));
-    assert!(searched.contains("\"a:2\""), "{searched}");
-
-    fs::write(dir.path().join("z.vtt"), "not captions\n").expect("bad captions");
-    let stale = verbatim(dir.path(), &["search", "--json", "exhausted"]);
-    assert!(stale.status.success(), "{}", stderr(&stale));
-    assert_eq!(stdout(&stale), searched, "the last complete run answers");
-    let warned = stderr(&stale);
-    assert!(
-        warned.contains("z.vtt:1:") && warned.contains("last complete run"),
-        "{warned}"
-    );
-    let report = verbatim(dir.path(), &["report"]);
-    assert!(report.status.success(), "{}", stderr(&report));
-    assert!(stderr(&report).contains("last complete run"));
-    assert!(
-        !verbatim(dir.path(), &["code"]).status.success(),
-        "code itself fails"
-    );
-
-    // A new codebook forces a rebuild, which the broken source stops: the previous index
-    // stays, and the last run (of another codebook) does not answer for this one.
-    fs::write(
-        dir.path().join("codebook.toml"),
-        CODEBOOK.replace("Financial pressures", "Money"),
-    )
-    .expect("codebook");
-    let failed = verbatim(dir.path(), &["code"]);
-    assert!(!failed.status.success());
-    assert_eq!(state_files(dir.path()), before, "state files untouched");
-    assert!(
-        dir.path().join(".verbatim/index/meta.json").exists(),
-        "index kept"
-    );
-    assert!(
-        !verbatim(dir.path(), &["search", "exhausted"])
-            .status
-            .success()
-    );
-
-    fs::remove_file(dir.path().join("z.vtt")).expect("remove the broken source");
-    let again = stdout(&verbatim(dir.path(), &["search", "--json", "exhausted"]));
-    assert!(again.contains("\"a:2\""), "{again}");
-    assert!(
-        !dir.path().join(".verbatim/index.new").exists(),
-        "the half-built index is gone once a rebuild succeeds"
-    );
 }

@@ -184,3 +184,90 @@ pub fn coded_project() -> tempfile::TempDir {
     assert!(output.status.success(), "{}", stderr(&output));
     dir
 }
+
+/// A two-theme codebook (fatigue with a veto, money with a proximity rule).
+pub const MINI_CODEBOOK: &str = r#"[codebook]
+id = "mini"
+name = "Mini codebook"
+
+[[category]]
+id = "challenge"
+name = "Challenges"
+
+[[theme]]
+id = "challenge.fatigue"
+category = "challenge"
+name = "Fatigue"
+[[theme.rules]]
+any = ["tired", "exhausted", "worn out"]
+veto = ["tyre"]
+
+[[theme]]
+id = "challenge.money"
+category = "challenge"
+name = "Financial pressures"
+[[theme.rules]]
+any = ["budget", "funding", "money"]
+[[theme.rules]]
+near = ["cut", "grant"]
+within = 3
+weight = 2.0
+"#;
+
+/// A project over one short interview, `a.txt`, coded with [`MINI_CODEBOOK`].
+pub fn mini_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("codebook.toml"), MINI_CODEBOOK).expect("codebook");
+    fs::write(
+        dir.path().join("a.txt"),
+        "Q: How are people?\n\nA: Everyone is exhausted and worn out.\n\nQ: And money?\n\nA: They cut our grant and the budget is gone.\n\nQ: Anything else?\n\nA: The new tyre depot opened, we were tired of waiting.\n",
+    )
+    .expect("transcript");
+    fs::write(
+        dir.path().join("verbatim.toml"),
+        "[project]\nsources = [\"a.txt\"]\ncodebook = \"codebook.toml\"\n",
+    )
+    .expect("config");
+    dir
+}
+
+/// Rewrites the project's configuration with `settings` and the test codebook.
+pub fn configure(dir: &Path, settings: &str) {
+    let config = format!("[project]\n{settings}codebook = \"codebook.toml\"\n");
+    fs::write(dir.join("verbatim.toml"), config).expect("config");
+}
+
+/// Rebuilds the project from scratch and checks it gives the same state files and the
+/// same answer to a search as the incremental runs did.
+pub fn assert_a_rebuild_gives(dir: &Path, files: &[Vec<u8>; 2], query: &str, searched: &str) {
+    fs::remove_file(dir.join(".verbatim/table.bin")).expect("drop table");
+    let rebuilt = verbatim(dir, &["code"]);
+    assert!(
+        stdout(&rebuilt).contains(" 0 unchanged"),
+        "{}",
+        stdout(&rebuilt)
+    );
+    assert_eq!(
+        &state_files(dir),
+        files,
+        "incremental differs from a rebuild"
+    );
+    assert_eq!(
+        stdout(&verbatim(dir, &["search", "--json", query])),
+        searched
+    );
+}
+
+/// Runs `code` in `dir` and checks it read `read` sources and kept `unchanged`.
+pub fn code_reads(dir: &Path, read: usize, unchanged: usize) {
+    let coded = verbatim(dir, &["code"]);
+    assert!(coded.status.success(), "{}", stderr(&coded));
+    let summary = format!("{read} sources read, {unchanged} unchanged");
+    assert!(stdout(&coded).contains(&summary), "{}", stdout(&coded));
+}
+
+/// The state files a project run writes, as bytes.
+pub fn state_files(dir: &Path) -> [Vec<u8>; 2] {
+    ["quotes.jsonl", "codings.jsonl"]
+        .map(|name| fs::read(dir.join(".verbatim").join(name)).expect("state file"))
+}
