@@ -48,6 +48,7 @@ pub mod quality;
 mod read;
 mod report;
 mod search;
+mod source_texts;
 mod sources;
 pub mod state;
 pub mod synthetic;
@@ -64,5 +65,6 @@ pub use read::{
 };
 pub use report::{ReportView, check_codebook_names, report_coded, report_table};
 pub use search::{Answer, FACET_COLUMNS, SEARCH_ATTRIBUTES, SearchFilters, Searchable};
+pub use source_texts::SourceTexts;
 pub use sources::{LoadedFile, SourceFile, list_sources};
 pub use state::{IngestedProject, Refreshed, ingest_project, refresh, refresh_or_last};

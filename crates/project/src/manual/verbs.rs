@@ -13,8 +13,8 @@ use super::{ManualFile, default_coder, now_utc};
 use crate::config::Project;
 use crate::error::{Error, Result};
 use crate::observer::Observer;
-use crate::read::{ReadOptions, SourceReader};
-use crate::sources::{SourceFile, list_sources};
+use crate::source_texts::SourceTexts;
+use crate::sources::SourceFile;
 use crate::state::{QuoteLines, StateLock, StatePaths, refresh, source_codings};
 
 /// What a decision is about, as the user names it.
@@ -80,8 +80,7 @@ pub struct Session<'p> {
     pub codebook: Codebook,
     table: QuoteTable,
     lines: QuoteLines,
-    files: Vec<SourceFile>,
-    reader: SourceReader,
+    sources: SourceTexts,
     observer: &'p dyn Observer,
 }
 
@@ -95,8 +94,7 @@ impl<'p> Session<'p> {
             codebook: refreshed.codebook,
             table: refreshed.table,
             lines: QuoteLines::open(&paths.quotes)?,
-            files: list_sources(Some(project), &[], &crate::observer::Silent)?,
-            reader: SourceReader::new(Some(project), &ReadOptions::default())?,
+            sources: SourceTexts::open(project)?,
             observer,
         })
     }
@@ -182,12 +180,15 @@ impl<'p> Session<'p> {
 
     /// The text of the source `name`, as its quotes' offsets count.
     pub(crate) fn source_text(&self, name: &str) -> Result<String> {
-        self.reader.text(self.source_file(name)?)
+        self.source_file(name)?;
+        self.sources.text(name)
     }
 
     fn source_file(&self, name: &str) -> Result<&SourceFile> {
-        self.files.iter().find(|f| f.name == name).ok_or_else(|| {
-            let names: Vec<&str> = self.files.iter().map(|f| f.name.as_str()).collect();
+        self.sources.file(name).ok_or_else(|| {
+            let names: Vec<&str> = (self.sources.files().iter())
+                .map(|f| f.name.as_str())
+                .collect();
             Error::Invalid(unknown_name("source", name, &names))
         })
     }
@@ -447,7 +448,7 @@ impl<'p> Session<'p> {
         if let Ok(theme) = self.theme(about) {
             return Ok(MemoTarget::Theme(theme));
         }
-        if self.files.iter().any(|f| f.name == about) {
+        if self.sources.file(about).is_some() {
             return Ok(MemoTarget::Source(about.to_string()));
         }
         match self.span_of(&subject) {
@@ -455,7 +456,7 @@ impl<'p> Session<'p> {
             Err(_) => {
                 let mut names: Vec<&str> =
                     self.codebook.themes.iter().map(|t| t.id.as_str()).collect();
-                names.extend(self.files.iter().map(|f| f.name.as_str()));
+                names.extend(self.sources.files().iter().map(|f| f.name.as_str()));
                 Err(Error::Invalid(unknown_name(
                     "memo target (a quote id, source:start-end, a theme or a source)",
                     about,

@@ -96,10 +96,11 @@ pub async fn decide(
             }
         };
         let searchable = verbatim_project::Searchable::open(Some(&project), &[], None, &Silent)?;
-        Ok((outcome, searchable))
+        let sources = verbatim_project::SourceTexts::open(&project)?;
+        Ok((outcome, searchable, sources))
     })
     .await?;
-    let (outcome, searchable) = reloaded;
-    state.replace(searchable);
+    let (outcome, searchable, sources) = reloaded;
+    state.replace(searchable, sources);
     Ok(Json(serde_json::to_value(&outcome).unwrap_or(Value::Null)))
 }

@@ -11,7 +11,7 @@ use verbatim_model::{Coding, Origin, Quote, SourceEntry};
 use verbatim_project::manual::memos::project_memos;
 use verbatim_project::manual::place::QuoteSpan;
 use verbatim_project::state::{StatePaths, source_codings};
-use verbatim_project::{Project, ReadOptions, Searchable, Silent, SourceReader, list_sources};
+use verbatim_project::{Project, Searchable, SourceTexts};
 
 use super::request::blocking;
 use crate::error::ApiError;
@@ -29,6 +29,7 @@ pub async fn quote(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let searchable = state.searchable();
+    let sources = state.sources();
     let project = state.project.clone();
     blocking(move || {
         let row = searchable
@@ -67,7 +68,7 @@ pub async fn quote(
         .filter(|m| m.concerns(&quote.id, &quote.source, &theme_ids))
         .collect();
         let codes = codes_of(&searchable, &project, entry, row, &quote.id)?;
-        let source = source_cut(&project, &quote)?;
+        let source = source_cut(&sources, &quote);
         Ok(Json(json!({
             "quote": quote,
             "codes": codes,
@@ -126,28 +127,24 @@ fn codes_of(
 
 /// The text of the quote's source cut at its span, or `null` when the source can no
 /// longer be read or no longer holds the span (the quote stands as last read).
-fn source_cut(project: &Project, quote: &Quote) -> Result<Value, ApiError> {
-    let files = list_sources(Some(project), &[], &Silent)?;
-    let Some(file) = files.iter().find(|f| f.name == quote.source) else {
-        return Ok(Value::Null);
-    };
-    let Ok(text) = SourceReader::new(Some(project), &ReadOptions::default())?.text(file) else {
-        return Ok(Value::Null);
+fn source_cut(sources: &SourceTexts, quote: &Quote) -> Value {
+    let Ok(text) = sources.text(&quote.source) else {
+        return Value::Null;
     };
     let byte = |chars: usize| text.char_indices().nth(chars).map(|(i, _)| i);
     let (Some(start), Some(end)) = (
         byte(quote.start),
         byte(quote.end).or_else(|| (quote.end == text.chars().count()).then_some(text.len())),
     ) else {
-        return Ok(Value::Null);
+        return Value::Null;
     };
     if start > end {
-        return Ok(Value::Null);
+        return Value::Null;
     }
-    Ok(json!({
+    json!({
         "name": quote.source,
         "before": &text[..start],
         "quote": &text[start..end],
         "after": &text[end..],
-    }))
+    })
 }
