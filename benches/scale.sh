@@ -24,16 +24,8 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000)
 mkdir -p "$root/benches/results"
 
-measure() { # name command...: prints "seconds kilobytes"
-  local log
-  log=$(mktemp)
-  /usr/bin/time -v "$@" >/dev/null 2>"$log" || { cat "$log" >&2; exit 1; }
-  local wall kb
-  wall=$(grep "Elapsed (wall clock)" "$log" | awk '{print $NF}')
-  kb=$(grep "Maximum resident set size" "$log" | awk '{print $NF}')
-  rm -f "$log"
-  python3 -c "import sys; p=sys.argv[1].split(':'); s=sum(float(x)*60**i for i,x in enumerate(reversed(p))); print(f'{s:.3f} {sys.argv[2]}')" "$wall" "$kb"
-}
+# shellcheck source=benches/measure.sh
+source "$root/benches/measure.sh"
 
 median_line() { # lines of "seconds kilobytes" on stdin: prints "median-seconds max-kilobytes"
   python3 -c "

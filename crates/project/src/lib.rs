@@ -52,6 +52,8 @@ mod source_texts;
 mod sources;
 pub mod state;
 pub mod synthetic;
+#[cfg(test)]
+mod test_fixtures;
 
 pub use code::{CodeRequest, Coded, code, load_coded, quotes_of};
 pub use codebook::{codebook_path, describe_problems, load_codebook};

@@ -5,43 +5,14 @@ use std::collections::BTreeMap;
 
 use super::*;
 use crate::observer::Silent;
-
-const CODEBOOK: &str = r#"
-[codebook]
-id = "demo"
-name = "Demo"
-[[category]]
-id = "challenge"
-name = "Challenges"
-[[category]]
-id = "action"
-name = "Actions"
-[[theme]]
-id = "challenge.fatigue"
-category = "challenge"
-name = "Fatigue"
-[[theme.rules]]
-any = ["exhausted", "tired"]
-[[theme]]
-id = "challenge.money"
-category = "challenge"
-name = "Money"
-[[theme.rules]]
-any = ["budget", "funding"]
-[[theme]]
-id = "action.partners"
-category = "action"
-name = "Partners"
-[[theme.rules]]
-any = ["partners"]
-"#;
+use crate::test_fixtures::with_partners;
 
 /// Three areas: Wigan says fatigue and money, Leeds money and partners, Bury fatigue.
 fn searchable() -> (tempfile::TempDir, Searchable) {
     let dir = tempfile::tempdir().expect("temp dir");
     let write =
         |name: &str, text: &str| std::fs::write(dir.path().join(name), text).expect("write");
-    write("codebook.toml", CODEBOOK);
+    write("codebook.toml", &with_partners());
     write(
         "verbatim.toml",
         "[project]\nsources = [\"*.txt\"]\ncodebook = \"codebook.toml\"\nmodel = \"none\"\n",

@@ -8,6 +8,7 @@
 //! counted on the bytes really inflated, not on what the archive claims). Nothing is
 //! unpacked to disk here: entries are read into memory for the reader.
 
+use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 
 use verbatim_model::Codebook;
@@ -78,6 +79,37 @@ pub fn read_qdpx(
     file: &str,
     known: Option<&Codebook>,
 ) -> Result<ProjectExchange, RefiError> {
+    unpack_qdpx(bytes, file)?.read(known)
+}
+
+/// An archive unpacked in memory: its `project.qde` not yet read, so that a caller can
+/// look at Verbatim's own files first (the codebook whose ids the codes keep).
+#[derive(Debug)]
+pub struct UnpackedArchive {
+    /// How messages name `project.qde` (`archive:project.qde`).
+    shown: String,
+    xml: String,
+    files: ArchiveFiles,
+    extras: BTreeMap<String, Vec<u8>>,
+}
+
+impl UnpackedArchive {
+    /// A file of Verbatim's own folder, by its name there.
+    pub fn extra(&self, name: &str) -> Option<&[u8]> {
+        self.extras.get(name).map(Vec::as_slice)
+    }
+
+    /// Reads `project.qde`; codes whose GUID `known` exports keep its ids and rules.
+    pub fn read(self, known: Option<&Codebook>) -> Result<ProjectExchange, RefiError> {
+        let xml = self.xml.trim_start_matches('\u{feff}');
+        let mut project = read_qde(xml, &self.shown, &self.files, known)?;
+        project.extras = self.extras;
+        Ok(project)
+    }
+}
+
+/// Unpacks `.qdpx` bytes (`file` names the archive in errors), refusing what could harm.
+pub fn unpack_qdpx(bytes: &[u8], file: &str) -> Result<UnpackedArchive, RefiError> {
     let wrong = |message: String| RefiError::Content {
         file: file.to_string(),
         message,
@@ -91,7 +123,7 @@ pub fn read_qdpx(
         )));
     }
     let mut files = ArchiveFiles::new();
-    let mut extras = std::collections::BTreeMap::new();
+    let mut extras = BTreeMap::new();
     let mut unpacked = 0u64;
     for index in 0..archive.len() {
         let mut entry = archive
@@ -134,11 +166,11 @@ pub fn read_qdpx(
                 size / packed
             )));
         }
-        let key = name.to_lowercase();
-        if let Some(extra) = name.strip_prefix(VERBATIM_FOLDER) {
-            extras.insert(extra.to_string(), content.clone());
-        }
-        if files.insert(key, content).is_some() {
+        let added = match name.strip_prefix(VERBATIM_FOLDER) {
+            Some(extra) => extras.insert(extra.to_string(), content),
+            None => files.insert(name.to_lowercase(), content),
+        };
+        if added.is_some() {
             return Err(wrong(format!(
                 "two entries are named \"{name}\" (ignoring case)"
             )));
@@ -163,10 +195,12 @@ pub fn read_qdpx(
             e.utf8_error().valid_up_to()
         ))
     })?;
-    let shown = format!("{file}:{qde_name}");
-    let mut project = read_qde(xml.trim_start_matches('\u{feff}'), &shown, &files, known)?;
-    project.extras = extras;
-    Ok(project)
+    Ok(UnpackedArchive {
+        shown: format!("{file}:{qde_name}"),
+        xml,
+        files,
+        extras,
+    })
 }
 
 /// Why an entry name is refused, if it is: it must stay inside the archive's folder.

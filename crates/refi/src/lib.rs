@@ -43,7 +43,8 @@ mod qde_write;
 mod xml;
 
 pub use archive::{
-    MOST_ENTRIES, MOST_RATIO, MOST_UNPACKED, VERBATIM_FOLDER, read_qdpx, write_qdpx,
+    MOST_ENTRIES, MOST_RATIO, MOST_UNPACKED, UnpackedArchive, VERBATIM_FOLDER, read_qdpx,
+    unpack_qdpx, write_qdpx,
 };
 pub use codebook::{read_codebook, write_codebook};
 pub use error::RefiError;

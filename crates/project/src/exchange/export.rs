@@ -12,13 +12,14 @@ use verbatim_refi::{
 use super::extras::{
     AUTOMATIC_CODER, CODEBOOK, DECISIONS, ORIGINALS, ReadingSettings, SETTINGS, UNSIGNED,
 };
+use super::names::unique;
 use crate::code::{CodeRequest, code};
 use crate::codebook::codebook_path;
 use crate::config::Project;
 use crate::error::{Error, IoContext, Result};
 use crate::manual::{ManualFile, place::QuoteSpan};
 use crate::observer::Observer;
-use crate::read::{ReadOptions, SourceReader};
+use crate::source_texts::SourceTexts;
 use crate::sources::{SourceFile, list_sources, read_source};
 
 /// What to put in an export.
@@ -35,8 +36,7 @@ pub fn export_project(
     observer: &dyn Observer,
 ) -> Result<ProjectExchange> {
     let coded = code(Some(project), &CodeRequest::default(), observer)?;
-    let files = list_sources(Some(project), &[], &crate::observer::Silent)?;
-    let reader = SourceReader::new(Some(project), &ReadOptions::default())?;
+    let texts = SourceTexts::open(project)?;
     let codebook_file = codebook_path(Some(project), None)?;
     let mut exchange = ProjectExchange {
         name: project_name(project),
@@ -48,8 +48,8 @@ pub fn export_project(
     exchange.extras.insert(CODEBOOK.into(), codebook_text);
 
     let mut sources: Vec<TextSource> = Vec::new();
-    for file in &files {
-        sources.push(text_source(project, file, &reader, &mut exchange)?);
+    for file in texts.files() {
+        sources.push(text_source(project, file, &texts, &mut exchange)?);
     }
     let lengths: Lengths = (sources.iter())
         .map(|s| (s.name.clone(), s.text.chars().count()))
@@ -126,7 +126,7 @@ fn project_name(project: &Project) -> String {
     })
 }
 
-/// Names each source by its file name alone (told apart as `name (2).txt` where two
+/// Names each source by its file name alone (told apart as `name-2.txt` where two
 /// folders hold the same name), for tools that make a file of a source's name; gives the
 /// project paths by GUID.
 fn name_by_file(sources: &mut [TextSource]) -> BTreeMap<String, String> {
@@ -139,19 +139,7 @@ fn name_by_file(sources: &mut [TextSource]) -> BTreeMap<String, String> {
             .next()
             .unwrap_or(&source.name)
             .to_string();
-        let (stem, extension) = match file.rsplit_once('.') {
-            Some((stem, extension)) if !stem.is_empty() => {
-                (stem.to_string(), format!(".{extension}"))
-            }
-            _ => (file.clone(), String::new()),
-        };
-        let name = (1..)
-            .map(|n| match n {
-                1 => file.clone(),
-                n => format!("{stem} ({n}){extension}"),
-            })
-            .find(|candidate| taken.insert(candidate.to_lowercase()))
-            .unwrap_or(file);
+        let name = unique(file, &mut taken);
         let path = std::mem::replace(&mut source.name, name);
         paths.insert(source.guid.clone(), path);
     }
@@ -178,11 +166,11 @@ fn settings_of(project: &Project, source_paths: BTreeMap<String, String>) -> Res
 fn text_source(
     project: &Project,
     file: &SourceFile,
-    reader: &SourceReader,
+    texts: &SourceTexts,
     exchange: &mut ProjectExchange,
 ) -> Result<TextSource> {
     let guid = source_guid(&file.name);
-    let text = reader.text(file)?;
+    let text = texts.text(&file.name)?;
     let bytes = read_source(&file.path, &file.name)?;
     let extension = (file.path.extension())
         .map(|e| e.to_string_lossy().to_lowercase())

@@ -11,12 +11,13 @@ use verbatim_model::{
     Codebook, Decision, ManualCoding, Roster, Speaker, manual_codings_text, read_manual_codings,
     write_atomic,
 };
-use verbatim_refi::{ProjectExchange, TextSource, read_qdpx};
+use verbatim_refi::{ProjectExchange, TextSource, unpack_qdpx};
 
 use super::extras::{
     AUTOMATIC_CODER, CODEBOOK, DECISIONS, ORIGINALS, ReadingSettings, SETTINGS, SOURCE_FIELDS,
     UNSIGNED,
 };
+use super::names::unique;
 use crate::config::CONFIG_FILE;
 use crate::error::{Error, IoContext, Result};
 
@@ -60,13 +61,15 @@ pub fn read_project_archive(
     file: &str,
     project_codebook: Option<&Codebook>,
 ) -> Result<ProjectExchange> {
-    let first = read_qdpx(bytes, file, project_codebook)?;
-    let Some(toml) = first.extras.get(CODEBOOK) else {
-        return Ok(first);
+    let archive = unpack_qdpx(bytes, file)?;
+    let own = match archive.extra(CODEBOOK) {
+        Some(toml) => Some(Codebook::from_toml_str(
+            &String::from_utf8_lossy(toml),
+            format!("{file}:verbatim/{CODEBOOK}"),
+        )?),
+        None => None,
     };
-    let text = String::from_utf8_lossy(toml);
-    let known = Codebook::from_toml_str(&text, format!("{file}:verbatim/{CODEBOOK}"))?;
-    Ok(read_qdpx(bytes, file, Some(&known))?)
+    Ok(archive.read(own.as_ref().or(project_codebook))?)
 }
 
 /// How to import.
@@ -286,23 +289,6 @@ fn safe_path(name: &str) -> std::result::Result<String, &'static str> {
     Ok(parts.join("/"))
 }
 
-/// `path`, or `path` with `-2`, `-3`... before its extension when another file has it.
-fn unique(path: String, taken: &mut BTreeSet<String>) -> String {
-    if taken.insert(path.to_lowercase()) {
-        return path;
-    }
-    let (stem, extension) = match path.rsplit_once('.') {
-        Some((stem, extension)) if !stem.ends_with('/') => {
-            (stem.to_string(), format!(".{extension}"))
-        }
-        _ => (path.clone(), String::new()),
-    };
-    (2..)
-        .map(|n| format!("{stem}-{n}{extension}"))
-        .find(|candidate| taken.insert(candidate.to_lowercase()))
-        .unwrap_or(path)
-}
-
 /// Writes `bytes` to `relative` inside `folder`, atomically, refusing any path that would
 /// leave it.
 fn write_inside(folder: &Path, relative: &str, bytes: &[u8]) -> Result<()> {
@@ -494,13 +480,5 @@ mod tests {
         assert!(safe_path("/etc/passwd").is_err());
         assert!(safe_path("C:/x.txt").is_err());
         assert!(safe_path(" / ").is_err());
-    }
-
-    #[test]
-    fn clashing_names_are_told_apart() {
-        let mut taken = BTreeSet::from(["roster.csv".to_string()]);
-        assert_eq!(unique("a.txt".into(), &mut taken), "a.txt");
-        assert_eq!(unique("A.txt".into(), &mut taken), "A-2.txt");
-        assert_eq!(unique("roster.csv".into(), &mut taken), "roster-2.csv");
     }
 }

@@ -5,6 +5,7 @@
 mod export;
 mod extras;
 mod import;
+mod names;
 
 pub use export::{ExportOptions, export_project, source_paths_by_guid};
 pub use extras::AUTOMATIC_CODER;

@@ -6,27 +6,7 @@ use std::path::Path;
 
 use super::*;
 use crate::observer::{Recorder, Silent};
-
-const CODEBOOK: &str = r#"
-[codebook]
-id = "demo"
-name = "Demo"
-[[category]]
-id = "challenge"
-name = "Challenges"
-[[theme]]
-id = "challenge.fatigue"
-category = "challenge"
-name = "Fatigue"
-[[theme.rules]]
-any = ["exhausted", "tired"]
-[[theme]]
-id = "challenge.money"
-category = "challenge"
-name = "Money"
-[[theme.rules]]
-any = ["budget", "funding"]
-"#;
+use crate::test_fixtures::FATIGUE_AND_MONEY as CODEBOOK;
 
 fn interview(name: &str, words: &str) -> String {
     format!(
